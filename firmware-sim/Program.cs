@@ -1,0 +1,2 @@
+Console.WriteLine("firmware-sim: no modes yet");
+return 0;

@@ -1,0 +1,6 @@
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+app.MapGet("/health/live", () => Results.Ok("live"));
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test project. Installs what the tests need when it is missing, then ends with
+# a line "N passed, N failed". Exit code is non-zero when anything failed or did not build.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+need_apt=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || need_apt+=(mosquitto-clients)
+command -v socat >/dev/null 2>&1 || need_apt+=(socat)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null \
+    || echo "test.sh: could not install ${need_apt[*]}; the tests that need them will fail and say so"
+fi
+
+# Browser libraries come from npm through the lock file.
+if [ -f src/Telecare.Gateway/package-lock.json ] && [ ! -d src/Telecare.Gateway/node_modules ]; then
+  (cd src/Telecare.Gateway && npm ci --no-audit --no-fund --loglevel=error) || echo "test.sh: npm ci failed"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export TELECARE_FUZZ_ITERATIONS="${TELECARE_FUZZ_ITERATIONS:-2000}"
+
+passed=0; failed=0
+if ! dotnet build TelecareGateway.sln -c Release -nologo -v q 2>&1 | tail -n 30; then :; fi
+if [ "${PIPESTATUS[0]}" != "0" ] && ! dotnet build TelecareGateway.sln -c Release -nologo -v q >/dev/null 2>&1; then
+  echo "test.sh: the build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+mkdir -p TestResults
+for proj in tests/*.Tests/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  log="TestResults/$name.log"
+  echo "== $name"
+  dotnet test "$proj" -c Release --no-build --nologo \
+    --blame-hang-timeout 10m \
+    --logger "console;verbosity=normal" --results-directory "TestResults/$name" >"$log" 2>&1
+  rc=$?
+  grep -E "^\s+(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^Failed!|^Passed!|error " "$log" | head -n 200
+  line=$(grep -E "^(Passed|Failed)!" "$log" | tail -n 1)
+  p=$(echo "$line" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p'); p=${p:-0}
+  f=$(echo "$line" | sed -nE 's/.*Failed: *([0-9]+).*/\1/p'); f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "test.sh: $name exited $rc without a failed test (crash or hang); see $log"; tail -n 40 "$log"; f=1
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
