@@ -44,7 +44,7 @@ public sealed class Ademco685Codec : LineReceiverCodec
         if (s.Length >= ContactIdLength
             && IsDigit(s[2])
             && s[3] == ' '
-            && AllHex(s.Slice(4, 4))
+            && AllContactIdDigits(s.Slice(4, 4))
             && s[8] == ' '
             && (s.Slice(9, 2).SequenceEqual("18"u8) || s.Slice(9, 2).SequenceEqual("98"u8))
             && s[11] == ' '
@@ -86,6 +86,7 @@ public sealed class Ademco685Codec : LineReceiverCodec
             Receiver = Ascii(m[..2]),
             Line = Ascii(m.Slice(2, 1)),
             Account = Ascii(m.Slice(4, 4)),
+            MessageType = Decimal(m.Slice(9, 2)),
             Qualifier = (ContactIdQualifier)(m[12] - '0'),
             EventCode = Decimal(m.Slice(13, 3)),
             Group = Decimal(m.Slice(17, 2)),

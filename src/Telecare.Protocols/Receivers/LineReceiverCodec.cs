@@ -229,6 +229,20 @@ public abstract class LineReceiverCodec : IReceiverCodec
         return true;
     }
 
+    /// <summary>Contact ID accounts use 0-9 and B-F (A is not a Contact ID digit).</summary>
+    private protected static bool AllContactIdDigits(ReadOnlySpan<byte> s)
+    {
+        foreach (var b in s)
+        {
+            if (ContactId.DigitValue(b) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private protected static bool AllSpaces(ReadOnlySpan<byte> s)
     {
         foreach (var b in s)

@@ -22,6 +22,9 @@ public sealed class ReceiverFrame
     /// <summary>The premises account; empty for heartbeats and link tests.</summary>
     public string Account { get; init; } = "";
 
+    /// <summary>Contact ID message type (18, or 98); 0 for other formats.</summary>
+    public int MessageType { get; init; }
+
     /// <summary>Contact ID qualifier; null for other formats.</summary>
     public ContactIdQualifier? Qualifier { get; init; }
 
@@ -54,7 +57,7 @@ public sealed class ReceiverFrame
     {
         if (Format == ReceiverMessageFormat.ContactId && Qualifier is { } q)
         {
-            report = new ContactIdReport(Account, 18, q, EventCode, Group, Zone);
+            report = new ContactIdReport(Account, MessageType, q, EventCode, Group, Zone);
             return true;
         }
 

@@ -40,7 +40,7 @@ public sealed class SurGardMlr2Codec : LineReceiverCodec
             case (byte)'5' when s.Length >= FixedLength
                 && s[4] == ' '
                 && (s.Slice(5, 2).SequenceEqual("18"u8) || s.Slice(5, 2).SequenceEqual("98"u8))
-                && AllHex(s.Slice(7, 4))
+                && AllContactIdDigits(s.Slice(7, 4))
                 && s[11] is (byte)'E' or (byte)'R' or (byte)'P'
                 && AllDigits(s.Slice(12, 8)):
                 length = FixedLength;
@@ -83,6 +83,7 @@ public sealed class SurGardMlr2Codec : LineReceiverCodec
                 Receiver = receiver,
                 Line = line,
                 Account = Ascii(m.Slice(7, 4)),
+                MessageType = Decimal(m.Slice(5, 2)),
                 Qualifier = m[11] switch
                 {
                     (byte)'E' => ContactIdQualifier.New,

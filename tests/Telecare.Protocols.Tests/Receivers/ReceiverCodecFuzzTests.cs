@@ -67,6 +67,47 @@ public sealed class ReceiverCodecFuzzTests
         Assert.True(frames > 0, "the mutated fixtures should still yield some frames");
     }
 
+    [Fact]
+    public void Contact_id_parsing_never_throws_and_accepts_only_valid_checksums()
+    {
+        var random = new Random(42);
+        var alphabet = "0123456789ABCDEF #"u8.ToArray();
+        var accepted = 0;
+        for (var i = 0; i < Iterations * 10; i++)
+        {
+            var text = new byte[random.Next(0, 20)];
+            for (var j = 0; j < text.Length; j++)
+            {
+                text[j] = random.Next(4) == 0 ? (byte)random.Next(256) : alphabet[random.Next(alphabet.Length)];
+            }
+
+            if (ContactId.TryParse(text, out var report, out var error))
+            {
+                accepted++;
+                Assert.Null(error);
+                Assert.True(text.Length == 15 || ContactId.IsChecksumValid(text));
+                Assert.Equal(report.Account, System.Text.Encoding.ASCII.GetString(text, 0, 4));
+            }
+            else
+            {
+                Assert.False(string.IsNullOrEmpty(error!.Reason));
+            }
+        }
+
+        // Valid reports built from random fields always parse back.
+        for (var i = 0; i < Iterations; i++)
+        {
+            var r = new ContactIdReport(
+                random.Next(1000, 10000).ToString(CultureInfo.InvariantCulture),
+                random.Next(2) == 0 ? 18 : 98,
+                (ContactIdQualifier)new[] { 1, 3, 6 }[random.Next(3)],
+                random.Next(1000), random.Next(100), random.Next(1000));
+            var text = ContactId.Format(r);
+            Assert.True(ContactId.TryParse(text, out var back, out var error), $"{text}: {error}");
+            Assert.Equal(r with { Checksum = text[^1] }, back);
+        }
+    }
+
     private static byte[] Generate(Random random, byte[][] fixtures, byte terminator)
     {
         var output = new List<byte>();
