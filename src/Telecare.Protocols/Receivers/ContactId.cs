@@ -192,18 +192,45 @@ public static class ContactId
         return sum % 15 == 0;
     }
 
-    /// <summary>Formats a report as 16 characters, checksum computed.</summary>
-    public static string Format(ContactIdReport report)
+    /// <summary>Formats a report as 16 characters, checksum computed; throws when a field does not fit.</summary>
+    public static string Format(ContactIdReport report) =>
+        TryFormat(report, out var text)
+            ? text
+            : throw new ArgumentException($"the report's fields do not fit Contact ID widths: {report.Account}/{report.MessageType}/{report.Qualifier}/{report.EventCode}/{report.Group}/{report.ZoneOrUser}", nameof(report));
+
+    /// <summary>Formats a report as 16 characters, checksum computed, when every field fits.</summary>
+    public static bool TryFormat(ContactIdReport report, out string text)
     {
-        var body = string.Create(CultureInfo.InvariantCulture,
-            $"{report.Account,4}{report.MessageType:00}{(int)report.Qualifier}{report.EventCode:000}{report.Group:00}{report.ZoneOrUser:000}");
-        Span<byte> bytes = stackalloc byte[BodyLength];
-        if (body.Length != BodyLength || Encoding.ASCII.GetBytes(body, bytes) != BodyLength)
+        text = "";
+        if (report.Account is not { Length: 4 } account
+            || report.MessageType is < 0 or > 99
+            || !Enum.IsDefined(report.Qualifier)
+            || report.EventCode is < 0 or > 999
+            || report.Group is < 0 or > 99
+            || report.ZoneOrUser is < 0 or > 999)
         {
-            throw new ArgumentException("the report's fields do not fit Contact ID widths", nameof(report));
+            return false;
         }
 
-        return body + (char)ComputeChecksum(bytes);
+        var body = string.Create(CultureInfo.InvariantCulture,
+            $"{account}{report.MessageType:00}{(int)report.Qualifier}{report.EventCode:000}{report.Group:00}{report.ZoneOrUser:000}");
+        Span<byte> bytes = stackalloc byte[BodyLength];
+        if (body.Length != BodyLength || Encoding.ASCII.GetByteCount(body) != BodyLength)
+        {
+            return false;
+        }
+
+        Encoding.ASCII.GetBytes(body, bytes);
+        foreach (var b in bytes)
+        {
+            if (DigitValue(b) < 0)
+            {
+                return false;
+            }
+        }
+
+        text = body + (char)ComputeChecksum(bytes);
+        return true;
     }
 
     private static bool AllContactIdDigits(ReadOnlySpan<byte> s)

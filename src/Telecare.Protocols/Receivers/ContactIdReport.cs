@@ -18,5 +18,6 @@ public readonly record struct ContactIdReport(
     public bool IsRestore => Qualifier == ContactIdQualifier.Restore;
 
     /// <summary>The 16-character report with its computed checksum, e.g. <c>123418110101001B</c>.</summary>
-    public override string ToString() => ContactId.Format(this);
+    public override string ToString() =>
+        ContactId.TryFormat(this, out var text) ? text : $"invalid Contact ID report ({Account}, {EventCode}, {Qualifier})";
 }

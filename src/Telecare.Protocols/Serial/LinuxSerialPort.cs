@@ -51,9 +51,9 @@ public sealed partial class LinuxSerialPort : IDuplexPipe, IAsyncDisposable, IDi
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
         {
-            throw new PlatformNotSupportedException("LinuxSerialPort needs Linux");
+            throw new PlatformNotSupportedException("LinuxSerialPort needs Linux on x64 or arm64 (the termios layout is pinned for those)");
         }
 
         var path = settings.Path;

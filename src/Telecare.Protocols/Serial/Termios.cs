@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Telecare.Protocols.Serial;
 
 /// <summary>
-/// glibc's <c>struct termios</c> on linux-x64 (and linux-arm64, which has the same layout):
+/// glibc's <c>struct termios</c> on linux-x64 (glibc on linux-arm64 uses the same generic layout and
+/// flag values, but only x64 is tested here):
 /// four 32-bit flag words, c_line, 32 control characters, then input and output speeds,
 /// 60 bytes in all. The offsets are pinned here and asserted in a test against glibc itself.
 /// </summary>

@@ -92,6 +92,16 @@ public sealed class ContactIdTests
     }
 
     [Fact]
+    public void Reports_that_do_not_fit_are_refused_by_format_but_still_print()
+    {
+        var tooLong = new ContactIdReport("12345", 18, ContactIdQualifier.New, 101, 1, 1);
+        Assert.False(ContactId.TryFormat(tooLong, out _));
+        Assert.Throws<ArgumentException>(() => ContactId.Format(tooLong));
+        Assert.StartsWith("invalid Contact ID report", default(ContactIdReport).ToString());
+        Assert.False(ContactId.TryFormat(new ContactIdReport("12A4", 18, ContactIdQualifier.New, 101, 1, 1), out _));
+    }
+
+    [Fact]
     public void Every_corrupted_single_digit_is_caught_by_the_checksum()
     {
         var good = "123418110101001B";
