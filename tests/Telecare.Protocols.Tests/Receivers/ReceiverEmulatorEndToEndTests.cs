@@ -97,6 +97,40 @@ public sealed class ReceiverEmulatorEndToEndTests
         Assert.Equal((1200, 7, SerialParity.Even), (rig.EmulatorPort.Settings.BaudRate, rig.EmulatorPort.Settings.DataBits, rig.EmulatorPort.Settings.Parity));
     }
 
+    [Fact]
+    public async Task The_gateway_side_read_loop_sees_the_receiver_line_vanish_and_reads_again_after_reopening()
+    {
+        await using var pair = await SocatPtyPair.StartAsync();
+        var options = new ReceiverEmulatorOptions { HeartbeatInterval = TimeSpan.Zero };
+        await using (var computer = LinuxSerialPort.Open(options.PortSettings(pair.PathB)))
+        await using (var receiverEnd = LinuxSerialPort.Open(options.PortSettings(pair.PathA)))
+        {
+            var connection = new ReceiverConnection(computer, ReceiverCodec.Create(options.Dialect));
+            await receiverEnd.Output.WriteAsync(ReceiverLineFormatter.Frame(options.Dialect, "5011 181234E10101001"));
+            var first = await connection.ReadAsync().AsTask().WaitAsync(Wait);
+            Assert.Equal(101, first!.Value.Frame!.EventCode);
+            await connection.AcknowledgeAsync();
+
+            pair.Kill();
+            var error = await Assert.ThrowsAsync<SerialPortException>(async () =>
+            {
+                while (await connection.ReadAsync().AsTask().WaitAsync(Wait) is not null)
+                {
+                }
+            });
+            Assert.True(error.IsHangUp);
+            Assert.Contains(pair.PathB, error.Message);
+        }
+
+        await pair.RestartAsync();
+        await using var computer2 = LinuxSerialPort.Open(options.PortSettings(pair.PathB));
+        await using var receiverEnd2 = LinuxSerialPort.Open(options.PortSettings(pair.PathA));
+        var again = new ReceiverConnection(computer2, ReceiverCodec.Create(options.Dialect));
+        await receiverEnd2.Output.WriteAsync(ReceiverLineFormatter.Frame(options.Dialect, "5011 181234R10101001"));
+        var restored = await again.ReadAsync().AsTask().WaitAsync(Wait);
+        Assert.True(restored!.Value.Frame!.IsRestore);
+    }
+
     private sealed class Rig : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
