@@ -260,3 +260,20 @@ public sealed class DueTimersTests
         await idle.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
+
+public sealed class ExpectedActivityDefinitionTests
+{
+    [Fact]
+    public void Definitions_build_rules_or_name_what_is_wrong()
+    {
+        var up = new ExpectedActivityDefinition { Name = "up-by-ten", Kind = "NoMovementBy", By = "10:00" }.ToExpectedActivity();
+        Assert.Equal((ExpectedActivityKind.NoMovementBy, 600, 300, TriagePriority.P2), (up.Kind, up.ByMinute, up.FromMinute, up.Priority));
+
+        var wander = new ExpectedActivityDefinition { Name = "w", Kind = "outofbedlongerthan", Limit = TimeSpan.FromMinutes(30), Window = "22:00-07:00", Priority = "P1" }.ToExpectedActivity();
+        Assert.Equal((ExpectedActivityKind.OutOfBedLongerThan, TimeSpan.FromMinutes(30), TriagePriority.P1), (wander.Kind, wander.Limit, wander.Priority));
+
+        Assert.Contains("Kind", Assert.Throws<ArgumentException>(() => new ExpectedActivityDefinition { Name = "x", Kind = "Sleep" }.ToExpectedActivity()).Message, StringComparison.Ordinal);
+        Assert.Contains("By", Assert.Throws<ArgumentException>(() => new ExpectedActivityDefinition { Name = "x", Kind = "NoMovementBy" }.ToExpectedActivity()).Message, StringComparison.Ordinal);
+        Assert.Contains("Priority", Assert.Throws<ArgumentException>(() => new ExpectedActivityDefinition { Name = "x", Kind = "NoMovementBy", By = "10:00", Priority = "urgent" }.ToExpectedActivity()).Message, StringComparison.Ordinal);
+    }
+}
