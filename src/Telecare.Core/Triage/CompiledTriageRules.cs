@@ -35,6 +35,9 @@ public sealed class CompiledTriageRules
     /// <summary>Whether at least one rule names this event type.</summary>
     public bool Covers(string eventType) => _byEvent.ContainsKey(eventType);
 
+    /// <summary>Vocabulary events no rule names (they would be raised as <see cref="NoMatchingRuleName"/> calls); worth a warning at start.</summary>
+    public IReadOnlyList<string> UncoveredEvents => EventTypes.All.Where(e => !_byEvent.ContainsKey(e)).ToList();
+
     public TriageDecision Triage(StoredSignal signal, in TriageEnrichment enrichment) =>
         Triage(signal.EventType, signal.Restore, signal.ReceivedAt, in enrichment);
 

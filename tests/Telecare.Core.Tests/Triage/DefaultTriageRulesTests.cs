@@ -108,6 +108,7 @@ public sealed class DefaultTriageRulesTests
     {
         Assert.Equal("Europe/London", Options.TimeZone);
         Assert.Equal(Options.Rules.Select(r => r.Name), Rules.RuleNames);
+        Assert.Empty(Rules.UncoveredEvents);
     }
 
     [Fact]

@@ -98,6 +98,9 @@ public sealed class TriageRuleCompilerTests
         Assert.Equal("anything", Fire("hub", "Tisbury", "dementia"));
         Assert.Equal("anything", rules.Triage(EventTypes.Medical, false, Noon, new TriageEnrichment { DeviceKnown = true }).RuleName);
 
+        Assert.Equal(EventTypes.All.Count - 2, rules.UncoveredEvents.Count);
+        Assert.DoesNotContain(EventTypes.Medical, rules.UncoveredEvents);
+
         var none = rules.Triage(EventTypes.SmokeAlarm, false, Noon, new TriageEnrichment { DeviceKnown = true });
         Assert.Equal(CompiledTriageRules.NoMatchingRuleName, none.RuleName);
         Assert.Equal(TriageAction.RaiseCall, none.Action);
