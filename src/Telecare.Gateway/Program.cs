@@ -1,6 +1,26 @@
+using Telecare.Gateway.Health;
+using Telecare.Gateway.Hosting;
+using Telecare.Gateway.Signals;
+using Telecare.Gateway.Store;
+using Telecare.Gateway.Telemetry;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTelecareHosting();
+builder.AddTelecareStore();
+builder.AddSignalSink();
+builder.AddTelecareHealth();
+builder.AddTelecareTelemetry();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
+builder.Services.AddAuthorization();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok("live"));
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapTelecareHealth();
+app.MapSignalIngest();
+app.MapStoreAdmin();
 app.Run();
 
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,0 +1,18 @@
+using Telecare.Gateway.Security;
+
+namespace Telecare.Gateway.Store;
+
+public static class StoreEndpoints
+{
+    public sealed record BackupResponse(string Path);
+
+    /// <summary>POST /api/v1/admin/backup: an online backup now (admin).</summary>
+    public static IEndpointRouteBuilder MapStoreAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/admin/backup", async (BackupService backups, CancellationToken cancellationToken) =>
+                TypedResults.Ok(new BackupResponse(await backups.BackupNowAsync(cancellationToken))))
+            .RequireAuthorization(Policies.Administer)
+            .WithTags("Admin");
+        return app;
+    }
+}
