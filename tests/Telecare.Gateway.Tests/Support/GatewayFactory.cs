@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Telecare.Gateway.Security;
+
+namespace Telecare.Gateway.Tests.Support;
+
+/// <summary>
+/// The real gateway in-process on a temp SQLite file and temp log folder. Extra settings override the root
+/// appsettings.json exactly as environment variables would.
+/// </summary>
+public class GatewayFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory _directory = new();
+
+    public GatewayFactory(IDictionary<string, string?>? settings = null)
+    {
+        Settings = new Dictionary<string, string?>
+        {
+            ["Store:Path"] = _directory.File("telecare.db"),
+            ["Store:BackupFolder"] = _directory.File("backups"),
+            ["Store:BackupIntervalMinutes"] = "0",
+            ["Serilog:WriteTo:1:Args:path"] = _directory.File("logs/gateway-.log"),
+            ["Serilog:MinimumLevel:Default"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+    }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public string DataDirectory => _directory.Path;
+
+    public string DatabasePath => Settings["Store:Path"]!;
+
+    public string LogDirectory => _directory.File("logs");
+
+    public long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A client that authenticates as <paramref name="role"/> (null: anonymous).</summary>
+    public HttpClient ClientAs(string? role)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Add(TestAuthenticationHandler.Header, role);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddAuthentication(TestAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, _ => { });
+            services.AddAuthorization(options =>
+            {
+                options.AddPolicy(Policies.IngestSignals, p => p.RequireRole(Roles.Admin, Roles.Installer));
+                options.AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+            });
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            _directory.Dispose();
+        }
+    }
+}
