@@ -261,7 +261,7 @@ public static class MqttPacketCodec
         }
 
         var username = usernameFlag ? r.ReadString() : null;
-        ReadOnlyMemory<byte>? password = passwordFlag ? r.ReadBinary() : null;
+        ReadOnlyMemory<byte>? password = passwordFlag ? r.ReadBinary() : (ReadOnlyMemory<byte>?)null;
         return new MqttConnectPacket(version, clientId, cleanStart, keepAlive)
         {
             Username = username,
