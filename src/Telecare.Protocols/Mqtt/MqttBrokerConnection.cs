@@ -104,6 +104,9 @@ internal sealed class MqttBrokerConnection
                 await acks.ConfigureAwait(false);
             }
 
+            // Session state is settled before the peer sees the connection close.
+            Interlocked.Exchange(ref _closed, 1);
+            _broker.OnConnectionClosed(this);
             _out.Writer.TryComplete();
             try
             {
@@ -117,9 +120,7 @@ internal sealed class MqttBrokerConnection
             }
 
             await _transport.Input.CompleteAsync().ConfigureAwait(false);
-            Interlocked.Exchange(ref _closed, 1);
             _cts.Cancel();
-            _broker.OnConnectionClosed(this);
         }
     }
 
