@@ -322,7 +322,8 @@ internal sealed class MqttBrokerConnection
             }
         }
 
-        if (p.Qos != MqttQos.AtMostOnce && Interlocked.Increment(ref _incomingPending) > _options.ReceiveMaximum)
+        // MQTT 3.1.1 clients do not know our limit; the bounded ack queue slows them down instead.
+        if (p.Qos != MqttQos.AtMostOnce && Interlocked.Increment(ref _incomingPending) > _options.ReceiveMaximum && Version == MqttProtocolVersion.V500)
         {
             Log($"{Client}: more than {_options.ReceiveMaximum} unacknowledged messages");
             Abort(MqttReasonCode.ReceiveMaximumExceeded);

@@ -38,6 +38,14 @@ internal sealed class MqttTestPeer : IAsyncDisposable
         return (new MqttTestPeer(new Duplex(toClient.Reader, toServer.Writer), version), server);
     }
 
+    /// <summary>A pipe for a client under test and the peer that plays the server on its other end.</summary>
+    public static (IDuplexPipe ClientSide, MqttTestPeer Server) CreatePair(MqttProtocolVersion version)
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        return (new Duplex(toClient.Reader, toServer.Writer), new MqttTestPeer(new Duplex(toServer.Reader, toClient.Writer), version));
+    }
+
     public static async Task<MqttTestPeer> ConnectAsync(MqttBroker broker, MqttConnectPacket connect, MqttReasonCode expected = MqttReasonCode.Success)
     {
         var (peer, _) = Attach(broker, connect.ProtocolVersion);
