@@ -1,0 +1,29 @@
+namespace Telecare.Gateway.Security;
+
+/// <summary>
+/// Authorization policy names. Every endpoint and hub method names one of these; the authorization
+/// matrix test enumerates every endpoint and fails for one that has none.
+/// </summary>
+public static class Policies
+{
+    /// <summary>POST /api/v1/signals: systems posting alarms (API keys with admin or installer role).</summary>
+    public const string IngestSignals = "ingest-signals";
+
+    /// <summary>Zones, users, API keys, backups: admin only.</summary>
+    public const string Administer = "administer";
+
+    /// <summary>Residents, devices, responders: admin and installer.</summary>
+    public const string ManageEquipment = "manage-equipment";
+
+    /// <summary>Reading residents and calls for dispatch: handler, supervisor, admin.</summary>
+    public const string Dispatch = "dispatch";
+
+    /// <summary>KPI reports: supervisor and admin.</summary>
+    public const string Reports = "reports";
+
+    /// <summary>Responder page and hub: responder.</summary>
+    public const string Respond = "respond";
+
+    /// <summary>The header an API key travels in.</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+}

@@ -1,0 +1,15 @@
+namespace Telecare.Gateway.Security;
+
+/// <summary>The five roles (DESIGN.md "Admin API and security"). Users and API keys each carry one.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Installer = "installer";
+    public const string Handler = "handler";
+    public const string Supervisor = "supervisor";
+    public const string Responder = "responder";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Installer, Handler, Supervisor, Responder];
+
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Telecare.Gateway.Store;
+
+/// <summary>
+/// The one writer with group commit. Units of work queue in a bounded channel (callers wait when it is
+/// full; nothing is dropped). The writer takes whatever is waiting, up to <see cref="StoreOptions.MaxBatch"/>,
+/// runs each unit inside its own savepoint of one transaction and commits once, so durability costs one
+/// fsync per batch, not per write. A unit's task completes only after the commit: that is the receipt.
+/// A unit that throws is rolled back to its savepoint alone; a commit that fails fails the whole batch,
+/// so nobody is told "stored" for something that is not.
+/// </summary>
+public sealed class StoreWriter : IAsyncDisposable
+{
+    private readonly Channel<WriteItem> _queue;
+    private readonly SqliteConnectionFactory _factory;
+    private readonly StoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly StoreMetrics _metrics;
+    private readonly Thread _thread;
+    private readonly List<WriteItem> _batch = [];
+    private volatile Exception? _lastCommitError;
+
+    public StoreWriter(SqliteConnectionFactory factory, StoreOptions options, TimeProvider time, StoreMetrics metrics)
+    {
+        _factory = factory;
+        _options = options;
+        _time = time;
+        _metrics = metrics;
+        _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        _thread = new Thread(Run) { Name = "store-writer", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>True while the last commit succeeded (readiness).</summary>
+    public bool IsHealthy => _lastCommitError is null;
+
+    public Exception? LastCommitError => _lastCommitError;
+
+    /// <summary>Items waiting for the writer.</summary>
+    public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+
+    /// <summary>Runs <paramref name="work"/> in the next batch; completes after the batch is committed.</summary>
+    public async Task<T> ExecuteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
+    {
+        var item = new WriteItem<T>(work);
+        await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        return await item.Completion.Task.ConfigureAwait(false);
+    }
+
+    public Task ExecuteAsync(Action<WriteContext> work, CancellationToken cancellationToken = default) =>
+        ExecuteAsync<bool>(context => { work(context); return true; }, cancellationToken);
+
+    /// <summary>Stops taking work, finishes what is queued and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.Run(() => _thread.Join()).ConfigureAwait(false);
+    }
+
+    private void Run()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (WaitForWork())
+            {
+                connection ??= TryOpen();
+                if (connection is null)
+                {
+                    FailWaiting(_lastCommitError!);
+                    continue;
+                }
+
+                if (!CommitOneBatch(connection))
+                {
+                    // A failed commit may leave the connection unusable (disk full, file made read-only): start afresh.
+                    connection.Dispose();
+                    connection = null;
+                }
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    private bool WaitForWork()
+    {
+        // Blocking here is fine: this is the writer's own thread.
+        return _queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private SqliteConnection? TryOpen()
+    {
+        try
+        {
+            return _factory.OpenWriter();
+        }
+        catch (Exception ex)
+        {
+            _lastCommitError = ex;
+            return null;
+        }
+    }
+
+    private void FailWaiting(Exception error)
+    {
+        _batch.Clear();
+        Collect();
+        foreach (var item in _batch)
+        {
+            item.Fail(new StoreUnavailableException("The store cannot be opened for writing.", error));
+        }
+
+        _batch.Clear();
+        // Back off a little so a broken disk is not hammered in a tight loop; callers retry.
+        Thread.Sleep(100);
+    }
+
+    private void Collect()
+    {
+        while (_batch.Count < _options.MaxBatch && _queue.Reader.TryRead(out var item))
+        {
+            _batch.Add(item);
+        }
+
+        if (_options.MaxBatchWaitMilliseconds > 0 && _batch.Count < _options.MaxBatch)
+        {
+            var until = _time.GetTimestamp() + (long)(_options.MaxBatchWaitMilliseconds * Stopwatch.Frequency / 1000);
+            while (_batch.Count < _options.MaxBatch && _time.GetTimestamp() < until)
+            {
+                if (_queue.Reader.TryRead(out var item))
+                {
+                    _batch.Add(item);
+                }
+                else
+                {
+                    Thread.SpinWait(50);
+                }
+            }
+        }
+    }
+
+    private bool CommitOneBatch(SqliteConnection connection)
+    {
+        _batch.Clear();
+        Collect();
+        if (_batch.Count == 0)
+        {
+            return true;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var context = new WriteContext(connection);
+        try
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            context.Transaction = transaction;
+            foreach (var item in _batch)
+            {
+                Exec(context, "SAVEPOINT unit");
+                try
+                {
+                    item.Run(context);
+                    Exec(context, "RELEASE unit");
+                }
+                catch (Exception ex) when (ex is not StoreUnavailableException)
+                {
+                    Exec(context, "ROLLBACK TO unit");
+                    Exec(context, "RELEASE unit");
+                    item.MarkFailed(ex);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception ex)
+        {
+            _lastCommitError = ex;
+            var error = new StoreUnavailableException("The store could not commit; nothing in this batch was stored.", ex);
+            foreach (var item in _batch)
+            {
+                item.Fail(error);
+            }
+
+            _metrics.CommitFailed();
+            return false;
+        }
+
+        _lastCommitError = null;
+        _metrics.Committed(_batch.Count, Stopwatch.GetElapsedTime(started));
+        foreach (var item in _batch)
+        {
+            item.Complete();
+        }
+
+        return true;
+    }
+
+    private static void Exec(WriteContext context, string sql)
+    {
+        using var command = context.Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private abstract class WriteItem
+    {
+        public abstract void Run(WriteContext context);
+
+        /// <summary>The unit threw: its savepoint was rolled back; report after the batch commits.</summary>
+        public abstract void MarkFailed(Exception error);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class WriteItem<T>(Func<WriteContext, T> work) : WriteItem
+    {
+        private T _result = default!;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Run(WriteContext context)
+        {
+            _error = null;
+            _result = work(context);
+        }
+
+        public override void MarkFailed(Exception error) => _error = error;
+
+        public override void Complete()
+        {
+            if (_error is null)
+            {
+                Completion.TrySetResult(_result);
+            }
+            else
+            {
+                Completion.TrySetException(_error);
+            }
+        }
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+    }
+}
