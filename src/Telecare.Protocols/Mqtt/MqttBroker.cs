@@ -33,6 +33,7 @@ public sealed class MqttBroker : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
         _options = options;
         _handler = handler;
         _time = timeProvider ?? TimeProvider.System;

@@ -41,6 +41,28 @@ public sealed class MqttBrokerOptions
     /// <summary>Diagnostics sink (never receives secrets).</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>Throws naming the setting that is out of range.</summary>
+    public void Validate()
+    {
+        Check(Endpoint is not null, nameof(Endpoint), "is required");
+        Check(MaxConnections > 0, nameof(MaxConnections), "must be positive");
+        Check(MaxPacketSize is >= 64 and <= (int)MqttPacketCodec.MaxVariableByteInteger, nameof(MaxPacketSize), "must be between 64 and 268,435,455");
+        Check(ReceiveMaximum > 0, nameof(ReceiveMaximum), "must be positive");
+        Check(MaxOutgoingInflight is > 0 and <= 60_000, nameof(MaxOutgoingInflight), "must be between 1 and 60,000");
+        Check(MaxQueuedMessagesPerSession >= 0, nameof(MaxQueuedMessagesPerSession), "must not be negative");
+        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "must be positive");
+        Check(MaxUserProperties >= 0, nameof(MaxUserProperties), "must not be negative");
+        Check(Certificate is null || Certificate.HasPrivateKey, nameof(Certificate), "must include its private key");
+    }
+
+    private static void Check(bool ok, string name, string problem)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"MQTT broker option {name} {problem}", name);
+        }
+    }
+
     internal MqttCodecLimits CodecLimits() => MqttCodecLimits.Default with
     {
         MaxRemainingLength = MaxPacketSize,

@@ -47,7 +47,8 @@ public sealed class MqttClient : IAsyncDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _clientId = options.ClientId;
-        _capacity = new SemaphoreSlim(Math.Max(1, options.MaxPendingPublishes));
+        // Packet ids are 16-bit: keep well below 65,535 pending so an id is always free.
+        _capacity = new SemaphoreSlim(Math.Clamp(options.MaxPendingPublishes, 1, 60_000));
     }
 
     /// <summary>The client id in use (the server-assigned one when the options left it empty on MQTT 5).</summary>

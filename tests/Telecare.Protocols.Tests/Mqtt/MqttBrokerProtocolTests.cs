@@ -581,4 +581,13 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
         await using var peer = await ConnectAsync(new MqttConnectPacket(V5, "", true, 0) { Username = "dev1", Password = B("s1") });
         Assert.StartsWith("auto-", peer.LastConnAck!.Properties.AssignedClientIdentifier);
     }
+
+    [Fact]
+    public void Bad_options_are_refused_with_the_setting_named()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new MqttBroker(new MqttBrokerOptions { ReceiveMaximum = 0 }, _handler));
+        Assert.Contains(nameof(MqttBrokerOptions.ReceiveMaximum), e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => new MqttBroker(new MqttBrokerOptions { MaxPacketSize = 10 }, _handler));
+        Assert.Contains(nameof(MqttBrokerOptions.MaxPacketSize), e.Message, StringComparison.Ordinal);
+    }
 }
