@@ -120,6 +120,22 @@ public sealed class MqttBroker : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Closes a client's connection (for example a retired device); MQTT 5 clients are told the reason.
+    /// Its will is published as for any server-side close. False when the client is not connected.
+    /// </summary>
+    public bool DisconnectClient(string clientId, MqttReasonCode reason = MqttReasonCode.AdministrativeAction)
+    {
+        MqttBrokerConnection? connection;
+        lock (_sync)
+        {
+            connection = _sessions.TryGetValue(clientId, out var session) ? session.Connection : null;
+        }
+
+        connection?.Abort(reason);
+        return connection is not null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         lock (_sync)

@@ -590,4 +590,14 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
         e = Assert.Throws<ArgumentException>(() => new MqttBroker(new MqttBrokerOptions { MaxPacketSize = 10 }, _handler));
         Assert.Contains(nameof(MqttBrokerOptions.MaxPacketSize), e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Host_can_disconnect_a_client_with_a_reason()
+    {
+        await using var dev = await ConnectAsync(Connect(V5, "dev1", "dev1", "s1"));
+        Assert.True(_broker.DisconnectClient("dev1"));
+        Assert.Equal(MqttReasonCode.AdministrativeAction, (await dev.ReceiveAsync<MqttDisconnectPacket>()).ReasonCode);
+        await dev.WaitClosedAsync();
+        Assert.False(_broker.DisconnectClient("nobody"));
+    }
 }
