@@ -1,29 +1,5 @@
 namespace Telecare.Protocols.Mqtt;
 
-/// <summary>A subscription as the broker keeps it.</summary>
-internal sealed record MqttBrokerSubscription(
-    string Filter,
-    string MatchFilter,
-    string? ShareGroup,
-    MqttQos Qos,
-    bool NoLocal,
-    bool RetainAsPublished,
-    MqttRetainHandling RetainHandling,
-    uint? SubscriptionId);
-
-/// <summary>A message waiting in a session for delivery.</summary>
-internal sealed record MqttQueuedMessage(MqttApplicationMessage Message, MqttQos Qos, bool Retain, DateTimeOffset? ExpiresAt, IReadOnlyList<uint> SubscriptionIds);
-
-/// <summary>A QoS 1/2 message sent to the client and not yet fully acknowledged.</summary>
-internal sealed class MqttInflightMessage(MqttPublishPacket packet, long order)
-{
-    public MqttPublishPacket Packet { get; } = packet;
-    public long Order { get; } = order;
-
-    /// <summary>QoS 2 after PUBREC: PUBREL sent, waiting for PUBCOMP.</summary>
-    public bool Released { get; set; }
-}
-
 /// <summary>
 /// Session state (OASIS 4.1): subscriptions, queued and in-flight messages, QoS 2 ids received.
 /// Guarded by the broker's lock; it outlives connections when the session expiry allows.

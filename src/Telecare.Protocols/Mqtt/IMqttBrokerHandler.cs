@@ -1,33 +1,4 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
-
 namespace Telecare.Protocols.Mqtt;
-
-/// <summary>What a client presented at CONNECT. The password is never logged by the broker.</summary>
-public sealed record MqttConnectRequest(
-    string ClientId,
-    string? Username,
-    ReadOnlyMemory<byte>? Password,
-    MqttProtocolVersion ProtocolVersion,
-    bool CleanStart,
-    EndPoint? RemoteEndPoint)
-{
-    public X509Certificate? ClientCertificate { get; init; }
-    public IReadOnlyList<MqttUserProperty> UserProperties { get; init; } = [];
-}
-
-/// <summary>
-/// The answer to a CONNECT. <see cref="State"/> is kept on the <see cref="MqttBrokerClient"/> for the
-/// handler's own use (for example the device record the credentials belong to).
-/// </summary>
-public readonly record struct MqttConnectResult(MqttReasonCode ReasonCode, object? State = null)
-{
-    public static MqttConnectResult Accept(object? state = null) => new(MqttReasonCode.Success, state);
-
-    public static MqttConnectResult Refuse(MqttReasonCode reasonCode) => new(reasonCode);
-
-    public bool IsAccepted => ReasonCode == MqttReasonCode.Success;
-}
 
 /// <summary>
 /// The broker's link to the application: authentication, access control and the place where every
