@@ -296,6 +296,7 @@ public sealed class MqttBroker : IAsyncDisposable
         var client = new MqttBrokerClient(clientId, connect.Username, version, connection.RemoteEndPoint, result.State, _time.GetUtcNow());
         connection.Client = client;
         connection.Will = connect.Will;
+        connection.SendReasonStrings = connect.Properties.RequestProblemInformation != 0;
         var clientReceiveMaximum = v5 ? connect.Properties.ReceiveMaximum ?? ushort.MaxValue : ushort.MaxValue;
         connection.OutgoingMaximum = Math.Max((ushort)1, Math.Min(_options.MaxOutgoingInflight, clientReceiveMaximum));
         connection.ClientMaximumPacketSize = v5 ? connect.Properties.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;

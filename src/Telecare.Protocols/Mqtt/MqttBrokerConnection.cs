@@ -57,6 +57,9 @@ internal sealed class MqttBrokerConnection
     public bool Counted { get; set; }
     public uint ClientMaximumPacketSize { get; set; } = uint.MaxValue;
 
+    /// <summary>False when an MQTT 5 client asked for no problem information (OASIS 2019 3.1.2.11.7).</summary>
+    public bool SendReasonStrings { get; set; } = true;
+
     /// <summary>Set when the client sent DISCONNECT without asking for its will.</summary>
     public bool CleanDisconnect { get; private set; }
 
@@ -390,7 +393,7 @@ internal sealed class MqttBrokerConnection
 
                 var v5 = Version == MqttProtocolVersion.V500;
                 var code = v5 ? outcome.ReasonCode : MqttReasonCode.Success;
-                var props = v5 && outcome.ReasonString is { } reason ? new MqttProperties { ReasonString = reason } : MqttProperties.Empty;
+                var props = v5 && SendReasonStrings && outcome.ReasonString is { } reason ? new MqttProperties { ReasonString = reason } : MqttProperties.Empty;
                 if (p.Qos == MqttQos.AtLeastOnce)
                 {
                     Send(new MqttPubAckPacket(p.PacketId, code) { Properties = props });

@@ -131,6 +131,13 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
 
         await dev.SendAsync(new MqttPublishPacket("telecare/v1/dev1/event", B("{}"), MqttQos.AtLeastOnce, false) { PacketId = 4 });
         Assert.Equal(MqttReasonCode.Success, (await dev.ReceiveAsync<MqttPubAckPacket>()).ReasonCode);
+
+        // A device that asked for no problem information still gets the code, without the text.
+        await using var terse = await ConnectAsync(Connect(V5, "dev2", "dev2", "s2") with { Properties = new MqttProperties { RequestProblemInformation = 0 } });
+        await terse.SendAsync(new MqttPublishPacket("telecare/v1/dev2/event", B("not json"), MqttQos.AtLeastOnce, false) { PacketId = 5 });
+        var terseAck = await terse.ReceiveAsync<MqttPubAckPacket>();
+        Assert.Equal(MqttReasonCode.PayloadFormatInvalid, terseAck.ReasonCode);
+        Assert.Null(terseAck.Properties.ReasonString);
         var routed = await gateway.ReceiveAsync<MqttPublishPacket>();
         Assert.Equal("{}", Encoding.UTF8.GetString(routed.Payload.Span));
     }
