@@ -607,4 +607,42 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
         await dev.WaitClosedAsync();
         Assert.False(_broker.DisconnectClient("nobody"));
     }
+
+    [Fact]
+    public async Task V5_subscription_options_no_local_retain_as_published_retain_handling_and_identifiers()
+    {
+        await _broker.PublishAsync("telecare/v1/gw/config", B("retained"), MqttQos.AtLeastOnce, retain: true);
+        await using var gw = await ConnectAsync(Connect(V5, "gw", "gateway", "g"));
+        await gw.SendAsync(new MqttSubscribePacket(1,
+        [
+            new MqttSubscription("telecare/v1/gw/echo", MqttQos.AtLeastOnce) { NoLocal = true },
+            new MqttSubscription("telecare/v1/gw/config", MqttQos.AtLeastOnce) { RetainAsPublished = true, RetainHandling = MqttRetainHandling.DoNotSend },
+        ])
+        { Properties = new MqttProperties { SubscriptionIdentifiers = [42] } });
+        Assert.Equal([MqttReasonCode.GrantedQos1, MqttReasonCode.GrantedQos1], (await gw.ReceiveAsync<MqttSubAckPacket>()).ReasonCodes);
+        Assert.Empty(await gw.RoundTripAsync()); // retain handling 2: nothing at subscribe
+
+        await gw.SendAsync(new MqttPublishPacket("telecare/v1/gw/echo", B("mine"), MqttQos.AtLeastOnce, false) { PacketId = 9 });
+        await gw.ReceiveAsync<MqttPubAckPacket>();
+        Assert.Empty(await gw.RoundTripAsync()); // no-local: own message not echoed
+
+        await _broker.PublishAsync("telecare/v1/gw/config", B("v2"), MqttQos.AtLeastOnce, retain: true);
+        var p = await gw.ReceiveAsync<MqttPublishPacket>();
+        Assert.True(p.Retain); // retain as published
+        Assert.Equal(42u, Assert.Single(p.Properties.SubscriptionIdentifiers));
+
+        await gw.SendAsync(new MqttUnsubscribePacket(2, ["telecare/v1/gw/echo", "never/subscribed"]));
+        Assert.Equal([MqttReasonCode.Success, MqttReasonCode.NoSubscriptionExisted], (await gw.ReceiveAsync<MqttUnsubAckPacket>()).ReasonCodes);
+    }
+
+    [Fact]
+    public async Task Messages_larger_than_the_client_maximum_packet_size_are_not_sent_to_it()
+    {
+        await using var dev = await ConnectAsync(Connect(V5, "dev1", "dev1", "s1") with { Properties = new MqttProperties { MaximumPacketSize = 64 } });
+        await SubscribeAsync(dev, "telecare/v1/dev1/config", MqttQos.AtLeastOnce);
+        await _broker.PublishAsync("telecare/v1/dev1/config", new byte[200], MqttQos.AtLeastOnce);
+        await _broker.PublishAsync("telecare/v1/dev1/config", B("small"), MqttQos.AtLeastOnce);
+        var p = await dev.ReceiveAsync<MqttPublishPacket>();
+        Assert.Equal("small", Encoding.UTF8.GetString(p.Payload.Span));
+    }
 }
