@@ -104,7 +104,17 @@ internal sealed class MqttBrokerConnection
             _acks.Writer.TryComplete();
             if (acks is not null)
             {
-                await acks.ConfigureAwait(false);
+                try
+                {
+                    // Messages already with the handler are still acknowledged and routed, within a bound.
+                    await acks.WaitAsync(_options.HandlerDrainTimeout).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    Log($"{Client}: handler still busy {_options.HandlerDrainTimeout.TotalSeconds:0.#} s after the connection ended; not acknowledging");
+                    _cts.Cancel();
+                    await acks.ConfigureAwait(false);
+                }
             }
 
             // Session state is settled before the peer sees the connection close.
@@ -376,7 +386,10 @@ internal sealed class MqttBrokerConnection
                 MqttPublishOutcome outcome;
                 try
                 {
-                    outcome = await item.Outcome.ConfigureAwait(false);
+                    // A handler that ignores cancellation must not keep a closed connection alive.
+                    outcome = item.Outcome.IsCompletedSuccessfully
+                        ? item.Outcome.Result
+                        : await item.Outcome.AsTask().WaitAsync(_cts.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!_cts.IsCancellationRequested)
                 {

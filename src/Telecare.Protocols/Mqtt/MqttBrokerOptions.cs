@@ -38,6 +38,9 @@ public sealed class MqttBrokerOptions
 
     public int MaxUserProperties { get; set; } = 32;
 
+    /// <summary>How long a closing connection waits for the handler to finish messages it already has.</summary>
+    public TimeSpan HandlerDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Diagnostics sink (never receives secrets).</summary>
     public Action<string>? Log { get; set; }
 
@@ -51,6 +54,7 @@ public sealed class MqttBrokerOptions
         Check(MaxOutgoingInflight is > 0 and <= 60_000, nameof(MaxOutgoingInflight), "must be between 1 and 60,000");
         Check(MaxQueuedMessagesPerSession >= 0, nameof(MaxQueuedMessagesPerSession), "must not be negative");
         Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "must be positive");
+        Check(HandlerDrainTimeout >= TimeSpan.Zero, nameof(HandlerDrainTimeout), "must not be negative");
         Check(MaxUserProperties >= 0, nameof(MaxUserProperties), "must not be negative");
         Check(Certificate is null || Certificate.HasPrivateKey, nameof(Certificate), "must include its private key");
     }

@@ -83,7 +83,17 @@ internal sealed class MqttClientConnection
         {
             _connAck.TrySetException(failure ?? new IOException("the connection closed before CONNACK"));
             _incoming.Writer.TryComplete();
-            await acks.ConfigureAwait(false);
+            try
+            {
+                // A consumer that never finishes must not keep a dead connection from reconnecting.
+                await acks.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _cts.Cancel();
+                await acks.ConfigureAwait(false);
+            }
+
             _client.OnConnectionClosed(this, failure);
             _out.Writer.TryComplete();
             try
@@ -205,7 +215,10 @@ internal sealed class MqttClientConnection
                 MqttPublishOutcome outcome;
                 try
                 {
-                    outcome = await item.Outcome.ConfigureAwait(false);
+                    // A handler that ignores cancellation must not keep a closed connection alive.
+                    outcome = item.Outcome.IsCompletedSuccessfully
+                        ? item.Outcome.Result
+                        : await item.Outcome.AsTask().WaitAsync(_cts.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!_cts.IsCancellationRequested)
                 {

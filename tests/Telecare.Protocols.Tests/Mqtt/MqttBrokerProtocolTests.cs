@@ -645,4 +645,21 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
         var p = await dev.ReceiveAsync<MqttPublishPacket>();
         Assert.Equal("small", Encoding.UTF8.GetString(p.Payload.Span));
     }
+
+    [Fact]
+    public async Task A_handler_that_never_finishes_does_not_keep_a_dropped_connection_alive()
+    {
+        _handler.Gate = new TaskCompletionSource(); // never completed
+        await using var broker = NewBroker(new MqttBrokerOptions { HandlerDrainTimeout = TimeSpan.FromMilliseconds(200) });
+        var (peer, server) = MqttTestPeer.Attach(broker, V3);
+        await using var _p = peer;
+        await peer.SendAsync(Connect(V3, "dev1", "dev1", "s1"));
+        await peer.ReceiveAsync<MqttConnAckPacket>();
+        await peer.SendAsync(new MqttPublishPacket("telecare/v1/dev1/event", B("{}"), MqttQos.AtLeastOnce, false) { PacketId = 1 });
+        await MqttTestProcess.WaitUntilAsync(() => Volatile.Read(ref _handler.PublishCalls) == 1, "the handler to be called");
+        await peer.CloseAsync();
+        await server.WaitAsync(MqttTestPeer.Timeout);
+        Assert.Equal(0, broker.ConnectionCount);
+        Assert.Contains(_log, l => l.Contains("handler still busy", StringComparison.Ordinal));
+    }
 }
