@@ -374,7 +374,15 @@ public sealed class MqttClient : IAsyncDisposable
         }
 
         Log($"MQTT client {ClientId}: connected to {_options.Host}:{_options.Port} (session present: {ack.SessionPresent})");
-        Connected?.Invoke(ack);
+        try
+        {
+            Connected?.Invoke(ack);
+        }
+        catch (Exception e)
+        {
+            Log($"MQTT client {ClientId}: Connected handler failed: {e.Message}");
+        }
+
         return ack;
     }
 
@@ -420,7 +428,14 @@ public sealed class MqttClient : IAsyncDisposable
 
             if (connection is not null)
             {
-                await connection.Completion.ConfigureAwait(false);
+                try
+                {
+                    await connection.Completion.ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    Log($"MQTT client {ClientId}: connection ended with {e.GetType().Name}: {e.Message}");
+                }
             }
 
             if (_stopping.IsCancellationRequested || !_options.AutoReconnect)
@@ -656,7 +671,14 @@ public sealed class MqttClient : IAsyncDisposable
         }
 
         Log($"MQTT client {ClientId}: connection closed{(failure is null ? "" : $": {failure.Message}")}");
-        Disconnected?.Invoke(failure);
+        try
+        {
+            Disconnected?.Invoke(failure);
+        }
+        catch (Exception e)
+        {
+            Log($"MQTT client {ClientId}: Disconnected handler failed: {e.Message}");
+        }
     }
 
     internal long NowTicks() => _time.GetUtcNow().UtcTicks;
