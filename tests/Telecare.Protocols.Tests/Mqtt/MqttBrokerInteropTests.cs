@@ -46,6 +46,15 @@ public sealed class MqttBrokerInteropTests : IAsyncLifetime
         Assert.Equal("{\"seq\":17,\"type\":\"pendant.press\"}", Encoding.UTF8.GetString(message.Payload.Span));
     }
 
+    [Fact]
+    public async Task Mosquitto_pub_v5_sees_the_payload_format_invalid_reason_code()
+    {
+        _handler.Decide = m => m.Payload.Span.SequenceEqual("not json"u8) ? MqttPublishOutcome.PayloadFormatInvalid("payload is not JSON") : MqttPublishOutcome.Success;
+        await using var pub = MqttTestProcess.Start(_pub, [.. Common("mqttv5", "dev1", "s1", "dev1"), "-d", "-t", "telecare/v1/dev1/event", "-q", "1", "-m", "not json"]);
+        await pub.WaitForExitAsync();
+        Assert.Contains("received PUBACK (Mid: 1, RC:153)", pub.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("mqttv311")]
     [InlineData("mqttv5")]
