@@ -1,0 +1,10 @@
+using System.IO.Pipelines;
+
+namespace Telecare.Protocols.Mqtt;
+
+/// <summary>A stream (socket or TLS) seen as an <see cref="IDuplexPipe"/> with small buffers.</summary>
+internal sealed class MqttStreamPipe(Stream stream) : IDuplexPipe
+{
+    public PipeReader Input { get; } = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 2048, minimumReadSize: 512, leaveOpen: true));
+    public PipeWriter Output { get; } = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 512, leaveOpen: true));
+}

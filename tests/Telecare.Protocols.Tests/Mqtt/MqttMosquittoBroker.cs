@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Telecare.Protocols.Tests.Mqtt;
+
+/// <summary>A real mosquitto on a free loopback port with a temporary config and persistence directory.</summary>
+internal sealed class MqttMosquittoBroker : IAsyncDisposable
+{
+    private readonly string _executable;
+    private readonly DirectoryInfo _dir;
+    private readonly string _config;
+    private MqttTestProcess? _process;
+
+    private MqttMosquittoBroker(string executable, DirectoryInfo dir, int port)
+    {
+        _executable = executable;
+        _dir = dir;
+        Port = port;
+        _config = Path.Combine(dir.FullName, "mosquitto.conf");
+        File.WriteAllText(_config, string.Join('\n',
+        [
+            $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
+            "allow_anonymous true",
+            "persistence true",
+            $"persistence_location {dir.FullName}/",
+            "log_dest stdout",
+            "log_type error",
+            "log_type warning",
+            "",
+        ]));
+    }
+
+    public int Port { get; }
+
+    public static async Task<MqttMosquittoBroker> StartAsync()
+    {
+        var executable = MqttTestProcess.Find("mosquitto", "mosquitto");
+        var dir = Directory.CreateTempSubdirectory("telecare-mosquitto-");
+
+        // Started as root, mosquitto drops to its own user, which must still write the persistence file.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF);
+        }
+        var broker = new MqttMosquittoBroker(executable, dir, MqttTestProcess.FreePort());
+        await broker.RunAsync();
+        return broker;
+    }
+
+    private async Task RunAsync()
+    {
+        _process = MqttTestProcess.Start(_executable, "-c", _config);
+        var deadline = DateTime.UtcNow + MqttTestPeer.Timeout;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {_process.Output}");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>Stops mosquitto cleanly (it writes its persistence file) and starts it again on the same port.</summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null)
+    {
+        await StopAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        await RunAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.TerminateAsync();
+            await _process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        try
+        {
+            _dir.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
