@@ -4,6 +4,15 @@ namespace Telecare.Benchmarks;
 
 internal static class BenchmarkEntry
 {
-    public static void Main(string[] args) =>
+    public static async Task Main(string[] args)
+    {
+        // Console modes for figures BenchmarkDotNet does not measure well (latency at an offered rate).
+        if (args.Length > 0 && args[0] == "sink-latency")
+        {
+            await SinkLatency.RunAsync(args[1..]);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+    }
 }
