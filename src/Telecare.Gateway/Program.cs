@@ -1,5 +1,6 @@
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Hosting;
+using Telecare.Gateway.Ingress.Serial;
 using Telecare.Gateway.Signals;
 using Telecare.Gateway.Store;
 using Telecare.Gateway.Telemetry;
@@ -10,6 +11,7 @@ builder.AddTelecareStore();
 builder.AddSignalSink();
 builder.AddTelecareHealth();
 builder.AddTelecareTelemetry();
+builder.AddSerialIngress();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 builder.Services.AddAuthorization();

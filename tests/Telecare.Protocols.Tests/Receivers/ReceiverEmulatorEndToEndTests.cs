@@ -2,7 +2,7 @@ using System.Text;
 using Telecare.FirmwareSim.Receiver;
 using Telecare.Protocols.Receivers;
 using Telecare.Protocols.Serial;
-using Telecare.Protocols.Tests.Serial;
+using Telecare.Testing;
 
 namespace Telecare.Protocols.Tests.Receivers;
 

@@ -1,3 +1,4 @@
+using Telecare.Testing;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Telecare.Protocols.Tests.Serial;
+namespace Telecare.Testing;
 
 /// <summary>
 /// A pair of real kernel pseudo-terminals joined by socat: bytes written to <see cref="PathA"/> come
@@ -108,7 +108,10 @@ public sealed class SocatPtyPair : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills socat (SIGKILL): both pseudo-terminals vanish, as an unplugged adapter does.</summary>
+    /// <summary>
+    /// Kills socat (SIGKILL): both pseudo-terminals vanish, and so do their links, as an unplugged adapter's
+    /// device node does (a stale link could later point at a reused pty number).
+    /// </summary>
     public void Kill()
     {
         var p = _process;
@@ -117,6 +120,9 @@ public sealed class SocatPtyPair : IAsyncDisposable
         {
             return;
         }
+
+        File.Delete(PathA);
+        File.Delete(PathB);
 
         try
         {
