@@ -1,6 +1,8 @@
+using Telecare.Gateway.Admin;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Ingress.Serial;
+using Telecare.Gateway.Security;
 using Telecare.Gateway.Signals;
 using Telecare.Gateway.Store;
 using Telecare.Gateway.Telemetry;
@@ -14,14 +16,18 @@ builder.AddTelecareTelemetry();
 builder.AddSerialIngress();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
-builder.Services.AddAuthorization();
+builder.AddTelecareSecurity();
+builder.AddAdminApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseTelecareSecurity();
 app.MapTelecareHealth();
 app.MapSignalIngest();
 app.MapStoreAdmin();
+app.MapAuth();
+app.MapAdminApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -21,6 +21,12 @@ public static class Policies
     /// <summary>KPI reports: supervisor and admin.</summary>
     public const string Reports = "reports";
 
+    /// <summary>Reading zones, residents and responders: every office role (admin, installer, handler, supervisor).</summary>
+    public const string Staff = "staff";
+
+    /// <summary>Any signed-in user or key (who am I, sign out).</summary>
+    public const string Authenticated = "authenticated";
+
     /// <summary>Responder page and hub: responder.</summary>
     public const string Respond = "respond";
 

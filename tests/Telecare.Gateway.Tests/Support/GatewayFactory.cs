@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Telecare.Gateway.Security;
@@ -26,14 +24,28 @@ public class GatewayFactory : WebApplicationFactory<Program>
             ["Store:BackupIntervalMinutes"] = "0",
             ["Serilog:WriteTo:1:Args:path"] = _directory.File("logs/gateway-.log"),
             ["Serilog:MinimumLevel:Default"] = "Information",
+            ["Security:Bootstrap:AdminPassword"] = AdminPassword,
         };
+        var index = 0;
+        foreach (var role in Roles.All)
+        {
+            Settings[$"Security:Bootstrap:ApiKeys:{index}:Name"] = $"test-{role}";
+            Settings[$"Security:Bootstrap:ApiKeys:{index}:Role"] = role;
+            Settings[$"Security:Bootstrap:ApiKeys:{index}:Key"] = ApiKeyFor(role);
+            index++;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             Settings[key] = value;
         }
     }
 
+    public const string AdminPassword = "admin-password-for-tests";
+
     public Dictionary<string, string?> Settings { get; }
+
+    /// <summary>The bootstrap API key each test client uses for <paramref name="role"/>.</summary>
+    public static string ApiKeyFor(string role) => $"tgk_test{role}_{role}-key-for-tests-0123456789";
 
     public string DataDirectory => _directory.Path;
 
@@ -50,31 +62,24 @@ public class GatewayFactory : WebApplicationFactory<Program>
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A client that authenticates as <paramref name="role"/> (null: anonymous).</summary>
+    /// <summary>A client that authenticates with the bootstrap API key of <paramref name="role"/> (null: anonymous).</summary>
     public HttpClient ClientAs(string? role)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         if (role is not null)
         {
-            client.DefaultRequestHeaders.Add(TestAuthenticationHandler.Header, role);
+            client.DefaultRequestHeaders.Add(Policies.ApiKeyHeader, ApiKeyFor(role));
         }
 
         return client;
     }
 
+    /// <summary>A client with a cookie jar (for sign-in tests).</summary>
+    public HttpClient BrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddAuthentication(TestAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, _ => { });
-            services.AddAuthorization(options =>
-            {
-                options.AddPolicy(Policies.IngestSignals, p => p.RequireRole(Roles.Admin, Roles.Installer));
-                options.AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
-            });
-        });
     }
 
     protected override void Dispose(bool disposing)
