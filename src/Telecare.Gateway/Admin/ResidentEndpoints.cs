@@ -80,9 +80,10 @@ public static class ResidentEndpoints
             {
                 var results = new List<ValidationResult>();
                 Validator.TryValidateObject(contacts[i], new ValidationContext(contacts[i]), results, validateAllProperties: true);
+                var prefix = $"contacts[{i}].";
                 foreach (var result in results)
                 {
-                    yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"Contacts[{i}].{m}"));
+                    yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => prefix + char.ToLowerInvariant(m[0]) + m[1..]).ToArray());
                 }
             }
         }
