@@ -1,4 +1,5 @@
 using Telecare.Gateway.Admin;
+using Telecare.Gateway.Calls;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Ingress.Serial;
@@ -18,6 +19,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 builder.AddTelecareSecurity();
 builder.AddAdminApi();
+builder.AddCalls();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -28,6 +30,7 @@ app.MapSignalIngest();
 app.MapStoreAdmin();
 app.MapAuth();
 app.MapAdminApi();
+app.MapCalls();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

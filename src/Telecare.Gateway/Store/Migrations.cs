@@ -196,6 +196,21 @@ public static class Migrations
         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
             BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
         """,
+
+        // 2: what the call state machine in Core carries beyond the first schema, and the triage mark that lets a
+        // restart finish signals that were committed but not yet triaged.
+        """
+        ALTER TABLE calls ADD COLUMN device_ref TEXT;
+        ALTER TABLE calls ADD COLUMN zone TEXT;
+        ALTER TABLE calls ADD COLUMN reason TEXT;
+        ALTER TABLE calls ADD COLUMN declined_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE calls ADD COLUMN breaches INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE call_timeline ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE call_timeline ADD COLUMN from_state TEXT;
+        ALTER TABLE call_timeline ADD COLUMN to_state TEXT;
+        ALTER TABLE signals ADD COLUMN triaged INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX signals_untriaged ON signals(id) WHERE triaged = 0 AND rejection_reason IS NULL;
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

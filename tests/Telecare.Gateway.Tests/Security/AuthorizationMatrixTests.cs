@@ -70,7 +70,7 @@ public sealed partial class AuthorizationMatrixTests : IClassFixture<Authorizati
                 var shouldPass = allowed.Contains(who ?? "anonymous");
                 if (shouldPass == refused)
                 {
-                    failures.Add($"{key} as {who ?? "anonymous"}: {(int)response.StatusCode}, expected {(shouldPass ? "allowed" : "401/403")}");
+                    failures.Add($"{key} as {who ?? "anonymous"}: {(int)response.StatusCode} {response.Headers.WwwAuthenticate}, expected {(shouldPass ? "allowed" : "401/403")}");
                 }
 
                 if (who is null && !shouldPass && response.StatusCode != HttpStatusCode.Unauthorized)
@@ -83,7 +83,9 @@ public sealed partial class AuthorizationMatrixTests : IClassFixture<Authorizati
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private static string Url(string pattern) => RouteParameter().Replace(pattern, match => match.Value.Contains("documentName") ? "v1" : "1");
+    // Ids that exist nowhere: a permitted call then answers 404/400 instead of changing anything (revoking the
+    // test's own keys, say), which is all the matrix needs to know.
+    private static string Url(string pattern) => RouteParameter().Replace(pattern, match => match.Value.Contains("documentName") ? "v1" : "987654321");
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex RouteParameter();

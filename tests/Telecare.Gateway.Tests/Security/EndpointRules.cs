@@ -53,5 +53,14 @@ public static class EndpointRules
         ["GET /api/v1/api-keys/"] = Admin,
         ["POST /api/v1/api-keys/"] = Admin,
         ["POST /api/v1/api-keys/{id:long}/revoke"] = Admin,
+        ["GET /api/v1/calls"] = Dispatch,
+        ["GET /api/v1/calls/{id:long}"] = Dispatch,
+        ["GET /api/v1/calls/{id:long}/timeline"] = Dispatch,
+        ["GET /api/v1/reports/kpi"] = Reports,
+        // Hub endpoints (negotiate and the connection itself); methods are covered by the hubs' own [Authorize].
+        ["GET /hubs/dispatch/negotiate"] = Dispatch,
+        ["GET /hubs/dispatch"] = Dispatch,
+        ["GET /hubs/responder/negotiate"] = Respond,
+        ["GET /hubs/responder"] = Respond,
     };
 }

@@ -77,6 +77,36 @@ public class GatewayFactory : WebApplicationFactory<Program>
     /// <summary>A client with a cookie jar (for sign-in tests).</summary>
     public HttpClient BrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>Connects a hub client over the test server's WebSocket, authenticated by a role's API key or a sign-in cookie.</summary>
+    public Task<HubClient> HubAsync(string path, string? role = null, string? cookie = null) =>
+        HubClient.ConnectAsync(async cancellationToken =>
+        {
+            var client = Server.CreateWebSocketClient();
+            client.ConfigureRequest = request =>
+            {
+                if (role is not null)
+                {
+                    request.Headers[Policies.ApiKeyHeader] = ApiKeyFor(role);
+                }
+
+                if (cookie is not null)
+                {
+                    request.Headers.Cookie = cookie;
+                }
+            };
+            return await client.ConnectAsync(new Uri(Server.BaseAddress, path), cancellationToken);
+        });
+
+    /// <summary>Signs in with a password and returns the cookie header value for later requests and hub connections.</summary>
+    public async Task<string> SignInAsync(string username, string password)
+    {
+        using var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var response = await client.PostAsync("/api/v1/auth/login",
+            new StringContent($$"""{"username":"{{username}}","password":"{{password}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));

@@ -1,0 +1,300 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Data.Sqlite;
+using Telecare.Core.Calls;
+using Telecare.Core.Signals;
+using Telecare.Core.Triage;
+using Telecare.Gateway.Admin;
+using Telecare.Gateway.Hubs;
+using Telecare.Gateway.Security;
+using Telecare.Gateway.Store;
+
+namespace Telecare.Gateway.Calls;
+
+/// <summary>
+/// The one place calls change. Triage results and people's actions are applied one at a time (a gate), each as one
+/// unit in the group-commit writer with an optimistic version check, and pushed to the consoles only after the commit.
+/// Unfinished calls (not Closed or Cancelled) are kept in memory, rebuilt from the store at start.
+/// </summary>
+public sealed partial class CallService(
+    StoreWriter writer,
+    SqliteConnectionFactory store,
+    CallDirectory directory,
+    CompiledTriageRules rules,
+    IHubContext<DispatchHub, IDispatchClient> dispatch,
+    TimeProvider time,
+    ILogger<CallService> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<long, Call> _unfinished = [];
+
+    public CallView ToView(Call call) => directory.ToView(call);
+
+    /// <summary>Loads unfinished calls; called once at start, before triage begins.</summary>
+    public void Load()
+    {
+        using var connection = store.OpenReader();
+        lock (_unfinished)
+        {
+            _unfinished.Clear();
+            foreach (var call in CallRecords.LoadUnfinished(connection))
+            {
+                _unfinished[call.Id] = call;
+            }
+        }
+    }
+
+    public IReadOnlyList<Call> Unfinished()
+    {
+        lock (_unfinished)
+        {
+            return [.. _unfinished.Values.OrderBy(c => c.Priority).ThenBy(c => c.RaisedAt)];
+        }
+    }
+
+    public DispatchSnapshot Snapshot(int warnSeconds, int escalateSeconds)
+    {
+        var calls = Unfinished();
+        return new DispatchSnapshot(
+            [.. calls.Where(c => !c.IsTechnical).Select(directory.ToView)],
+            [.. calls.Where(c => c.IsTechnical).Select(directory.ToView)],
+            time.GetUtcNow(), warnSeconds, escalateSeconds);
+    }
+
+    /// <summary>Triage of one committed signal: enrich, decide, raise or update a call, mark the signal triaged.</summary>
+    public async Task TriageAsync(StoredSignal signal, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var device = directory.FindDevice(signal.DeviceRef);
+            var residentId = device?.ResidentId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var openForResident = FindOpen(c => !c.IsTechnical && (residentId is not null ? c.ResidentId == residentId : c.DeviceRef == signal.DeviceRef));
+            var enrichment = new TriageEnrichment
+            {
+                DeviceKnown = device is not null,
+                DeviceType = device?.Type,
+                ResidentId = residentId,
+                Zone = device?.ZoneName,
+                ResidentFlags = device?.Flags,
+                CallOpenForResident = openForResident is not null,
+                TestMode = device?.TestMode ?? false,
+            };
+            var decision = rules.Triage(signal, enrichment);
+            var open = decision.IsTechnical ? FindOpen(c => c.IsTechnical && c.DeviceRef == signal.DeviceRef) : openForResident;
+            var plan = CallPlanner.Plan(signal, decision, enrichment, open);
+
+            var result = await writer.ExecuteAsync(context =>
+            {
+                if (!MarkTriaged(context, signal, device))
+                {
+                    return (Raised: (Call?)null, Updated: (Call?)null);
+                }
+
+                switch (plan.Kind)
+                {
+                    case CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket:
+                        var call = plan.NewCall!;
+                        var id = CallRecords.Insert(context, call, device?.ZoneId);
+                        LinkSignal(context, signal.Id, id);
+                        return (call with { Id = id }, null);
+                    case CallPlanKind.UpdateCall:
+                        var applied = CallTransitions.TryApply(plan.Existing!, plan.Command!);
+                        if (!applied.Succeeded || !CallRecords.TryUpdate(context, applied.Call, applied.Entry))
+                        {
+                            // Never lose the alarm to a refused update: note it on the signal for the record.
+                            LogUpdateRefused(logger, signal.Id, plan.Existing!.Id, applied.Error?.ToString() ?? "version moved");
+                            return (null, null);
+                        }
+
+                        LinkSignal(context, signal.Id, applied.Call.Id);
+                        return (null, applied.Call);
+                    default:
+                        return (null, null);
+                }
+            }, cancellationToken);
+
+            if (result.Raised is { } raised)
+            {
+                Remember(raised);
+                var view = directory.ToView(raised);
+                await (raised.IsTechnical ? dispatch.Clients.All.TicketRaised(view) : dispatch.Clients.All.CallRaised(view));
+            }
+            else if (result.Updated is { } updated)
+            {
+                await PublishAsync(updated);
+            }
+            else if (plan.Kind == CallPlanKind.ConfirmTest)
+            {
+                LogTestConfirmed(logger, signal.DeviceRef, signal.EventType, signal.Id);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Applies a person's action to a call. Throws <see cref="CallActionException"/> with the reason when refused.</summary>
+    public async Task<Call> ApplyAsync(long callId, CallCommand command, Action<WriteContext, Call>? alongside = null, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Get(callId) ?? throw new CallActionException("not-found", $"Call {callId} does not exist or is finished.");
+            var applied = CallTransitions.TryApply(current, command);
+            if (!applied.Succeeded)
+            {
+                throw new CallActionException(applied.Error.Code, applied.Error.Reason);
+            }
+
+            var saved = await writer.ExecuteAsync(context =>
+            {
+                if (!CallRecords.TryUpdate(context, applied.Call, applied.Entry))
+                {
+                    return false;
+                }
+
+                alongside?.Invoke(context, applied.Call);
+                return true;
+            }, cancellationToken);
+            if (!saved)
+            {
+                throw new CallActionException("conflict", $"Call {callId} changed at the same moment; try again.");
+            }
+
+            await PublishAsync(applied.Call);
+            return applied.Call;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A call a handler raises by hand (a phone call, an Emergency Card): same queue, timers and timeline.</summary>
+    public async Task<Call> RaiseManualAsync(long residentId, string? eventType, string note, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var resident = directory.FindResident(residentId) ?? throw new CallActionException("not-found", $"Resident {residentId} does not exist.");
+        var priority = eventType is not null && EventTypes.IsKnown(eventType)
+            ? rules.Triage(eventType, false, time.GetUtcNow(), new TriageEnrichment { DeviceKnown = true, ResidentId = residentId.ToString(System.Globalization.CultureInfo.InvariantCulture), Zone = resident.ZoneName, ResidentFlags = resident.Flags }).Priority
+            : TriagePriority.P2;
+        var call = Call.Manual(residentId.ToString(System.Globalization.CultureInfo.InvariantCulture), resident.ZoneName, priority,
+            string.IsNullOrWhiteSpace(note) ? "raised by hand" : note, actor, time.GetUtcNow()) with { EventType = eventType };
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var id = await writer.ExecuteAsync(context => CallRecords.Insert(context, call, resident.ZoneId), cancellationToken);
+            var raised = call with { Id = id };
+            Remember(raised);
+            await dispatch.Clients.All.CallRaised(directory.ToView(raised));
+            return raised;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Call? Get(long callId)
+    {
+        lock (_unfinished)
+        {
+            return _unfinished.GetValueOrDefault(callId);
+        }
+    }
+
+    internal async Task PublishAsync(Call call)
+    {
+        Remember(call);
+        var view = directory.ToView(call);
+        if (call.State is CallState.Closed or CallState.Cancelled)
+        {
+            await dispatch.Clients.All.CallClosed(new CallClosedView(call.Id, call.State.ToString(), call.Version));
+        }
+        else
+        {
+            await dispatch.Clients.All.CallUpdated(view);
+        }
+    }
+
+    private void Remember(Call call)
+    {
+        lock (_unfinished)
+        {
+            if (call.State is CallState.Closed or CallState.Cancelled)
+            {
+                _unfinished.Remove(call.Id);
+            }
+            else
+            {
+                _unfinished[call.Id] = call;
+            }
+        }
+    }
+
+    private Call? FindOpen(Func<Call, bool> match)
+    {
+        lock (_unfinished)
+        {
+            return _unfinished.Values.Where(c => c.IsOpen && match(c)).OrderBy(c => c.RaisedAt).FirstOrDefault();
+        }
+    }
+
+    /// <summary>Marks the signal triaged (false if it already was: a restart's catch-up and the live queue may both hold it).</summary>
+    private bool MarkTriaged(WriteContext context, StoredSignal signal, CallDirectory.DeviceInfo? device)
+    {
+        using (var mark = context.Command("UPDATE signals SET triaged = 1 WHERE id = $id AND triaged = 0"))
+        {
+            mark.Parameters.AddWithValue("$id", signal.Id);
+            if (mark.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+        }
+
+        if (device is not null)
+        {
+            using var checkin = context.Command("UPDATE devices SET last_checkin_at = MAX(IFNULL(last_checkin_at, 0), $at), battery = COALESCE($battery, battery) WHERE id = $id");
+            checkin.Parameters.AddWithValue("$at", signal.ReceivedAt.ToUnixTimeMilliseconds());
+            checkin.Parameters.AddWithValue("$battery", (object?)signal.Battery ?? DBNull.Value);
+            checkin.Parameters.AddWithValue("$id", device.Id);
+            checkin.ExecuteNonQuery();
+        }
+
+        return true;
+    }
+
+    private static void LinkSignal(WriteContext context, long signalId, long callId)
+    {
+        using var link = context.Command("UPDATE signals SET call_id = $call WHERE id = $id");
+        link.Parameters.AddWithValue("$call", callId);
+        link.Parameters.AddWithValue("$id", signalId);
+        link.ExecuteNonQuery();
+    }
+
+    /// <summary>Signals committed but not triaged when the gateway stopped (they were acknowledged: finish them).</summary>
+    public List<StoredSignal> Untriaged()
+    {
+        using var connection = store.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, source, device_ref, event_type, restore, received_at, device_time, battery, zone, data_json
+            FROM signals WHERE triaged = 0 AND rejection_reason IS NULL ORDER BY id
+            """;
+        using var r = command.ExecuteReader();
+        var signals = new List<StoredSignal>();
+        while (r.Read())
+        {
+            signals.Add(new StoredSignal(r.GetInt64(0), (SignalSource)r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt64(4) == 1,
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.Time(6), (int?)r.Long(7), r.Str(8), r.Str(9)));
+        }
+
+        return signals;
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Signal {SignalId} could not update call {CallId}: {Reason}")]
+    private static partial void LogUpdateRefused(ILogger logger, long signalId, long callId, string reason);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Test confirmation: {DeviceRef} sent {EventType} (signal {SignalId}) in test mode; no live call")]
+    private static partial void LogTestConfirmed(ILogger logger, string deviceRef, string eventType, long signalId);
+}

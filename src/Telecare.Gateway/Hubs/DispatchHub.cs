@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Telecare.Core.Calls;
+using Telecare.Gateway.Admin;
+using Telecare.Gateway.Calls;
+using Telecare.Gateway.Security;
+using Telecare.Gateway.Store;
+
+namespace Telecare.Gateway.Hubs;
+
+/// <summary>/hubs/dispatch: handlers and supervisors. A snapshot on connect, then live events; every action is one call transition.</summary>
+[Authorize(Policy = Policies.Dispatch)]
+public sealed class DispatchHub(
+    CallService calls,
+    AssignmentService assignments,
+    StoreWriter writer,
+    ResidentSecrets secrets,
+    IOptions<CallOptions> options,
+    TimeProvider time) : Hub<IDispatchClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        await Clients.Caller.Snapshot(GetSnapshot());
+        await base.OnConnectedAsync();
+    }
+
+    public DispatchSnapshot GetSnapshot() => calls.Snapshot(options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds);
+
+    public Task<CallView> Claim(long callId) => Act(callId, CallAction.Answer);
+
+    public Task<CallView> AddNote(long callId, string text) => Act(callId, CallAction.AddNote, note: text);
+
+    public Task<CallView> MarkEmergencyServicesCalled(long callId) => Act(callId, CallAction.MarkEmergencyServicesCalled);
+
+    public Task<CallView> Resolve(long callId, string outcome, string? note) => Act(callId, CallAction.Resolve, outcome, note);
+
+    public Task<CallView> Close(long callId) => Act(callId, CallAction.Close);
+
+    public async Task<CallView> AssignResponder(long callId, long responderId)
+    {
+        var call = await Run(() => assignments.AssignAsync(callId, responderId, Me()));
+        return calls.ToView(call);
+    }
+
+    public async Task<CallView> RaiseManualCall(long residentId, string? eventType, string? note)
+    {
+        var call = await Run(() => calls.RaiseManualAsync(residentId, eventType, note ?? "", Me()));
+        return calls.ToView(call);
+    }
+
+    /// <summary>Key-safe and access notes, on request only; the reveal is audited in the same commit.</summary>
+    public async Task<string?> RevealAccessDetails(long residentId)
+    {
+        var (found, protectedText) = await writer.ExecuteAsync(context =>
+        {
+            using var command = context.Command("SELECT access_details_protected FROM residents WHERE id = $id");
+            command.Parameters.AddWithValue("$id", residentId);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return (false, (string?)null);
+            }
+
+            var value = reader.IsDBNull(0) ? null : reader.GetString(0);
+            reader.Close();
+            Audit.Write(context, time.GetUtcNow(), Context.User!, "resident.access-details.reveal", $"resident/{residentId}", "dispatch console");
+            return (true, value);
+        });
+        return found ? secrets.Unprotect(protectedText) : throw new HubException($"Resident {residentId} does not exist.");
+    }
+
+    private async Task<CallView> Act(long callId, CallAction action, string? outcome = null, string? note = null)
+    {
+        var call = await Run(() => calls.ApplyAsync(callId, new CallCommand(action, Me(), time.GetUtcNow()) { Outcome = outcome, Note = note }));
+        return calls.ToView(call);
+    }
+
+    private Actor Me()
+    {
+        var name = Context.User!.Identity!.Name!;
+        return Context.User.IsInRole(Roles.Supervisor) ? Actor.Supervisor(name) : Actor.Handler(name);
+    }
+
+    private static async Task<T> Run<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (CallActionException ex)
+        {
+            // HubException's message reaches the console; anything else would be hidden from the person.
+            throw new HubException(ex.Message);
+        }
+    }
+}

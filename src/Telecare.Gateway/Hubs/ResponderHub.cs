@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telecare.Core.Calls;
+using Telecare.Gateway.Admin;
+using Telecare.Gateway.Calls;
+using Telecare.Gateway.Security;
+using Telecare.Gateway.Store;
+
+namespace Telecare.Gateway.Hubs;
+
+/// <summary>/hubs/responder: one responder's phone. It joins only its own group, so it only ever receives its own assignments.</summary>
+[Authorize(Policy = Policies.Respond)]
+public sealed class ResponderHub(AssignmentService assignments, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) : Hub<IResponderClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, AssignmentService.Group(ResponderId()));
+        await Clients.Caller.Snapshot(GetSnapshot());
+        await base.OnConnectedAsync();
+    }
+
+    public ResponderSnapshot GetSnapshot()
+    {
+        var id = ResponderId();
+        using var connection = store.OpenReader();
+        using var command = Db.Query(connection, "SELECT name, on_duty FROM responders WHERE id = $id", ("$id", id));
+        using var r = command.ExecuteReader();
+        var (name, onDuty) = r.Read() ? (r.GetString(0), r.GetInt64(1) == 1) : ("?", false);
+        return new ResponderSnapshot(id, name, onDuty, assignments.Current(id), [.. CallOutcomeCatalog.Default.All.Select(o => o.Code)], time.GetUtcNow());
+    }
+
+    public async Task<bool> SetOnDuty(bool onDuty)
+    {
+        var id = ResponderId();
+        await writer.ExecuteAsync(context =>
+        {
+            using var command = context.Command("UPDATE responders SET on_duty = $duty WHERE id = $id");
+            command.Parameters.AddWithValue("$duty", onDuty ? 1 : 0);
+            command.Parameters.AddWithValue("$id", id);
+            command.ExecuteNonQuery();
+            Audit.Write(context, time.GetUtcNow(), Context.User!, onDuty ? "responder.on-duty" : "responder.off-duty", $"responder/{id}");
+        });
+        return onDuty;
+    }
+
+    public Task<AssignmentView> Accept(long assignmentId) => Act(assignmentId, CallAction.Accept);
+
+    public Task<AssignmentView> Decline(long assignmentId, string? reason) => Act(assignmentId, CallAction.Decline, note: reason);
+
+    public Task<AssignmentView> EnRoute(long assignmentId) => Act(assignmentId, CallAction.EnRoute);
+
+    public Task<AssignmentView> Arrived(long assignmentId) => Act(assignmentId, CallAction.Arrive);
+
+    public Task<AssignmentView> Left(long assignmentId) => Act(assignmentId, CallAction.Leave);
+
+    public Task<AssignmentView> Complete(long assignmentId, string outcome) => Act(assignmentId, CallAction.Resolve, outcome);
+
+    private async Task<AssignmentView> Act(long assignmentId, CallAction action, string? outcome = null, string? note = null)
+    {
+        try
+        {
+            return await assignments.ActAsync(assignmentId, ResponderId(), action, outcome, note);
+        }
+        catch (CallActionException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
+
+    private long ResponderId() =>
+        long.TryParse(Context.User?.FindFirst(TelecareClaims.ResponderId)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new HubException("This login is not linked to a responder record.");
+}
