@@ -1,5 +1,6 @@
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Calls;
+using Telecare.Gateway.Demo;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Ingress.Serial;
@@ -8,7 +9,7 @@ using Telecare.Gateway.Signals;
 using Telecare.Gateway.Store;
 using Telecare.Gateway.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoExtensions.WithoutFlag(args));
 builder.AddTelecareHosting();
 builder.AddTelecareStore();
 builder.AddSignalSink();
@@ -20,6 +21,7 @@ builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 builder.AddTelecareSecurity();
 builder.AddAdminApi();
 builder.AddCalls();
+builder.AddDemo(args);
 
 var app = builder.Build();
 app.UseExceptionHandler();
