@@ -1,3 +1,4 @@
+using Telecare.Testing;
 using System.Net;
 using System.Text;
 using Telecare.Protocols.Mqtt;

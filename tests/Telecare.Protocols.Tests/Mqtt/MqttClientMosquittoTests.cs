@@ -1,3 +1,4 @@
+using Telecare.Testing;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;

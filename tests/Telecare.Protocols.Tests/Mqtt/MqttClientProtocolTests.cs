@@ -1,3 +1,4 @@
+using Telecare.Testing;
 using System.Net;
 using System.Net.Security;
 using System.Text;

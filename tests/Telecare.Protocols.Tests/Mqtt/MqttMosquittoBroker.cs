@@ -1,3 +1,4 @@
+using Telecare.Testing;
 using System.Globalization;
 using System.Net.Sockets;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
-namespace Telecare.Protocols.Tests.Mqtt;
+namespace Telecare.Testing;
 
 /// <summary>Runs mosquitto and its clients for interop tests; output lines arrive on a channel.</summary>
 internal sealed class MqttTestProcess : IAsyncDisposable
