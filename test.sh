@@ -27,14 +27,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export TELECARE_FUZZ_ITERATIONS="${TELECARE_FUZZ_ITERATIONS:-2000}"
 
 passed=0; failed=0
-if ! dotnet build TelecareGateway.sln -c Release -nologo -v q 2>&1 | tail -n 30; then :; fi
-if [ "${PIPESTATUS[0]}" != "0" ] && ! dotnet build TelecareGateway.sln -c Release -nologo -v q >/dev/null 2>&1; then
-  echo "test.sh: the build failed"
+mkdir -p TestResults
+if ! dotnet build TelecareGateway.sln -c Release -nologo -v q >TestResults/build.log 2>&1; then
+  grep -E "error|Error" TestResults/build.log | sort -u | head -n 40
+  echo "test.sh: the build failed (TestResults/build.log)"
   echo "0 passed, 1 failed"
   exit 1
 fi
 
-mkdir -p TestResults
 for proj in tests/*.Tests/*.csproj; do
   name=$(basename "$proj" .csproj)
   log="TestResults/$name.log"
@@ -43,10 +43,11 @@ for proj in tests/*.Tests/*.csproj; do
     --blame-hang-timeout 10m \
     --logger "console;verbosity=normal" --results-directory "TestResults/$name" >"$log" 2>&1
   rc=$?
-  grep -E "^\s+(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^Failed!|^Passed!|error " "$log" | head -n 200
-  line=$(grep -E "^(Passed|Failed)!" "$log" | tail -n 1)
-  p=$(echo "$line" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p'); p=${p:-0}
-  f=$(echo "$line" | sed -nE 's/.*Failed: *([0-9]+).*/\1/p'); f=${f:-0}
+  # Failed and skipped tests with their messages; then the runner's own totals ("Passed: N", "Failed: N").
+  grep -E -A 12 "^\s+(Failed|Skipped) [A-Za-z]" "$log" | head -n 300
+  p=$(grep -E "^\s+Passed: +[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+"); p=${p:-0}
+  f=$(grep -E "^\s+Failed: +[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+"); f=${f:-0}
+  echo "   $p passed, $f failed"
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "test.sh: $name exited $rc without a failed test (crash or hang); see $log"; tail -n 40 "$log"; f=1
   fi
