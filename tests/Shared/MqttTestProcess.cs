@@ -8,6 +8,8 @@ namespace Telecare.Testing;
 /// <summary>Runs mosquitto and its clients for interop tests; output lines arrive on a channel.</summary>
 internal sealed class MqttTestProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly List<string> _all = [];
@@ -89,7 +91,7 @@ internal sealed class MqttTestProcess : IAsyncDisposable
     /// <summary>Next stdout line that is not a stderr line.</summary>
     public async Task<string> NextLineAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? MqttTestPeer.Timeout);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
             while (true)
@@ -109,7 +111,7 @@ internal sealed class MqttTestProcess : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? MqttTestPeer.Timeout);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
             await _process.WaitForExitAsync(cts.Token);
@@ -172,7 +174,7 @@ internal sealed class MqttTestProcess : IAsyncDisposable
     /// <summary>Polls a condition until it holds, failing with <paramref name="what"/> after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? MqttTestPeer.Timeout);
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

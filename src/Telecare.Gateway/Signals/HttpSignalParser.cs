@@ -15,7 +15,13 @@ public static class HttpSignalParser
 
     public readonly record struct Result(IncomingSignal? Signal, string? Field, string? Error, string DeviceRef);
 
-    public static Result Parse(ReadOnlyMemory<byte> body)
+    public static Result Parse(ReadOnlyMemory<byte> body) => Parse(body, SignalSource.Http, deviceId: null, defaultType: null);
+
+    /// <summary>
+    /// The same body rules for every JSON source. An MQTT device's id comes from its topic (<paramref name="deviceId"/>),
+    /// and a heartbeat may leave out its type (<paramref name="defaultType"/>).
+    /// </summary>
+    public static Result Parse(ReadOnlyMemory<byte> body, SignalSource source, string? deviceId, string? defaultType)
     {
         JsonDocument document;
         try
@@ -35,20 +41,23 @@ public static class HttpSignalParser
                 return Fail("body", "must be a JSON object", "unknown");
             }
 
-            if (!root.TryGetProperty("deviceId", out var deviceIdElement))
+            if (deviceId is null)
             {
-                return Fail("deviceId", "is required", "unknown");
-            }
+                if (!root.TryGetProperty("deviceId", out var deviceIdElement))
+                {
+                    return Fail("deviceId", "is required", "unknown");
+                }
 
-            if (deviceIdElement.ValueKind != JsonValueKind.String)
-            {
-                return Fail("deviceId", "must be a string", "unknown");
-            }
+                if (deviceIdElement.ValueKind != JsonValueKind.String)
+                {
+                    return Fail("deviceId", "must be a string", "unknown");
+                }
 
-            var deviceId = deviceIdElement.GetString()!;
-            if (deviceId.Length == 0 || deviceId.Length > MaxDeviceIdLength)
-            {
-                return Fail("deviceId", $"must be 1 to {MaxDeviceIdLength} characters", "unknown");
+                deviceId = deviceIdElement.GetString()!;
+                if (deviceId.Length == 0 || deviceId.Length > MaxDeviceIdLength)
+                {
+                    return Fail("deviceId", $"must be 1 to {MaxDeviceIdLength} characters", "unknown");
+                }
             }
 
             long? sequence = null;
@@ -74,17 +83,24 @@ public static class HttpSignalParser
                 deviceTime = ts;
             }
 
-            if (!root.TryGetProperty("type", out var typeElement))
+            string type;
+            if (!root.TryGetProperty("type", out var typeElement) && defaultType is not null)
+            {
+                type = defaultType;
+            }
+            else if (typeElement.ValueKind == JsonValueKind.Undefined)
             {
                 return Fail("type", "is required", deviceId);
             }
-
-            if (typeElement.ValueKind != JsonValueKind.String)
+            else if (typeElement.ValueKind != JsonValueKind.String)
             {
                 return Fail("type", "must be a string", deviceId);
             }
+            else
+            {
+                type = typeElement.GetString()!;
+            }
 
-            var type = typeElement.GetString()!;
             if (!EventTypes.IsKnown(type))
             {
                 return Fail("type", $"'{Truncate(type)}' is not an event type this gateway knows", deviceId);
@@ -140,7 +156,7 @@ public static class HttpSignalParser
 
             var signal = new IncomingSignal
             {
-                Source = SignalSource.Http,
+                Source = source,
                 DeviceRef = deviceId,
                 Sequence = sequence,
                 EventType = type,

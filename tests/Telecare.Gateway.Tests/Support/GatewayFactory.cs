@@ -25,6 +25,9 @@ public class GatewayFactory : WebApplicationFactory<Program>
             ["Serilog:WriteTo:1:Args:path"] = _directory.File("logs/gateway-.log"),
             ["Serilog:MinimumLevel:Default"] = "Information",
             ["Security:Bootstrap:AdminPassword"] = AdminPassword,
+            // Each test host gets its own free port for the embedded MQTT broker.
+            ["Mqtt:Port"] = "0",
+            ["Mqtt:Address"] = "127.0.0.1",
         };
         var index = 0;
         foreach (var role in Roles.All)

@@ -26,6 +26,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Store__BackupIntervalMinutes"] = "0",
             ["Serilog__WriteTo__1__Args__path"] = Path.Combine(dataDirectory, "logs", "gateway-.log"),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Mqtt__Port"] = "0",
+            ["Mqtt__Address"] = "127.0.0.1",
             ["DOTNET_NOLOGO"] = "1",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
