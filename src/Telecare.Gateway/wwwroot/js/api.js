@@ -18,13 +18,14 @@ async function readError(response) {
         const fields = Object.entries(body.errors).map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`);
         if (fields.length) detail = (detail ? detail + ' — ' : '') + fields.join('; ');
       }
-    } else {
+    } else if (type.startsWith('text/plain')) {
       detail = (await response.text()).slice(0, 300);
     }
   } catch { /* the status line says enough */ }
   if (response.status === 401) return new ApiError('Your session has ended: sign in again.', 401);
   if (response.status === 403) return new ApiError(detail || 'Your role may not do this.', 403);
-  return new ApiError(detail || `${response.status} ${response.statusText}`, response.status);
+  const known = { 404: 'not found', 409: 'conflict', 429: 'too many requests', 500: 'server error', 503: 'the gateway is not ready' };
+  return new ApiError(detail || `${response.status} ${response.statusText || known[response.status] || ''}`.trim(), response.status);
 }
 
 export async function api(path, { method = 'GET', body, accept = 'application/json' } = {}) {

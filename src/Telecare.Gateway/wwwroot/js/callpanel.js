@@ -2,7 +2,7 @@
 // from GET /api/v1/calls/{id} (and /timeline); actions go through the dispatch hub and each shows its
 // result or its error right here.
 import { api, reason } from './api.js';
-import { el, clear, clock, time, dateTime, humanEvent, showResult } from './dom.js';
+import { el, clear, fill, clock, time, dateTime, humanEvent, showResult } from './dom.js';
 import { scriptFor } from './scripts.js';
 
 const defaultOutcomes = ['no-action-needed', 'advice-given', 'responder-attended', 'emergency-services', 'false-alarm', 'resident-ok-on-callback', 'admitted-to-hospital'];
@@ -53,7 +53,7 @@ export class CallPanel {
   }
 
   renderSkeleton(call) {
-    clear(this.root).append(
+    fill(this.root, 
       el('div', { class: 'panel-head', id: 'panel-head' }),
       el('p', { id: 'action-result', class: 'result', 'aria-live': 'polite' }),
       el('p', { class: 'muted' }, 'Loading the call…'));
@@ -66,7 +66,7 @@ export class CallPanel {
     const claim = call.state === 'Raised'
       ? el('button', { type: 'button', class: 'primary claim', id: 'panel-claim', onclick: (e) => this.handlers.claim(e.currentTarget) }, 'Claim this call')
       : null;
-    clear(head).append(
+    fill(head, 
       el('div', { class: 'row' },
         el('span', { class: `prio p${call.priority}` }, `P${call.priority}`),
         el('h2', {}, humanEvent(call.eventType), call.residentName ? ` — ${call.residentName}` : ''),
@@ -74,7 +74,7 @@ export class CallPanel {
         el('span', { class: 'panel-clock', id: 'panel-clock', dataset: { raisedAt: call.raisedAt } }, '')),
       el('div', { class: 'row muted' },
         el('span', { id: 'panel-state', dataset: { state: call.state } }, `Call ${call.id} · ${call.state}`),
-        call.answeredBy ? el('span', {}, ` · answered by ${call.answeredBy} at ${time(call.answeredAt)}`) : null,
+        call.answeredBy ? el('span', {}, ` · answered by ${call.answeredBy}${call.answeredAt ? ' at ' + time(call.answeredAt) : ''}`) : null,
         call.responderName ? el('span', {}, ` · responder ${call.responderName}`) : null,
         call.emergencyServicesCalled ? el('span', { class: 'tag danger' }, 'emergency services called') : null,
         call.rule ? el('span', { class: 'small' }, ` · rule ${call.rule}`) : null),
@@ -97,7 +97,7 @@ export class CallPanel {
     this.result(true, `Call ${closed.id} is ${closed.state === 'Closed' ? 'closed' : closed.state.toLowerCase()} and has left the queue.`);
     this.reloadTimeline();
     const actions = this.root.querySelector('#panel-actions');
-    if (actions) clear(actions).append(el('p', { class: 'muted' }, 'This call is closed.'));
+    if (actions) fill(actions, el('p', { class: 'muted' }, 'This call is closed.'));
   }
 
   result(ok, text) {
@@ -123,7 +123,7 @@ export class CallPanel {
     const resident = pick(r, 'resident') || {};
     const result = this.root.querySelector('#action-result');
     const keep = result ? { text: result.textContent, className: result.className } : null;
-    clear(this.root).append(
+    fill(this.root, 
       el('div', { class: 'panel-head', id: 'panel-head' }),
       el('p', { id: 'action-result', class: keep ? keep.className : 'result', 'aria-live': 'polite' }, keep ? keep.text : ''),
       el('section', { id: 'panel-actions', class: 'panel-actions' }),
@@ -219,10 +219,10 @@ export class CallPanel {
     const t = this.timeline;
     const entries = Array.isArray(t) ? t : list(t && (t.entries || t.timeline || t.items));
     if (t && t.error) {
-      clear(box).append(el('li', { class: 'error' }, `Timeline unavailable: ${t.error}`));
+      fill(box, el('li', { class: 'error' }, `Timeline unavailable: ${t.error}`));
       return;
     }
-    clear(box).append(...entries.map((e) => el('li', { dataset: { kind: pick(e, 'kind', 'action', 'type') || '' } },
+    fill(box, ...entries.map((e) => el('li', { dataset: { kind: pick(e, 'kind', 'action', 'type') || '' } },
       el('time', {}, time(pick(e, 'at', 'timestamp'))), ' ',
       el('strong', {}, pick(e, 'kind', 'action', 'type') || ''), ' ',
       pick(e, 'actor', 'by') ? el('span', { class: 'muted' }, `by ${pick(e, 'actor', 'by')} `) : null,
@@ -329,7 +329,7 @@ export class CallPanel {
     const box = this.root.querySelector('#access-details');
     try {
       const text = await this.live.invoke('RevealAccessDetails', residentId);
-      clear(box).append(el('div', { id: 'access-text', class: 'access-text' }, text || 'No access details recorded.'),
+      fill(box, el('div', { id: 'access-text', class: 'access-text' }, text || 'No access details recorded.'),
         el('span', { class: 'muted small' }, `Revealed at ${new Date().toLocaleTimeString('en-GB', { hour12: false })}; recorded against your name.`));
       this.reloadTimeline();
     } catch (error) {

@@ -1,7 +1,7 @@
 // The dispatch console: live queue, technical tickets, breaches, the call panel and (for supervisors)
 // today's figures. Everything live comes from /hubs/dispatch; reads that are not live come from /api/v1.
 import { api, currentUser, logout, reason } from './api.js';
-import { $, el, clear, clock, humanEvent, showResult } from './dom.js';
+import { $, el, clear, fill, clock, humanEvent, showResult } from './dom.js';
 import { CallStore } from './callstore.js';
 import { LiveConnection } from './live.js';
 import { Sounds } from './sound.js';
@@ -131,7 +131,7 @@ function renderRows(body, calls, tickets) {
     el('td', { class: 'clock', dataset: { raisedAt: call.raisedAt } }, ''),
     el('td', { class: 'actions' }, claimButton));
   });
-  clear(body).append(...rows);
+  fill(body, ...rows);
 }
 
 /** Updates every running clock; amber from the warn target, red from the escalate target, while unanswered. */
@@ -142,7 +142,9 @@ function tick() {
     const waited = t - Date.parse(cell.dataset.raisedAt);
     cell.textContent = clock(waited);
     let level = 'ok';
-    if (row.dataset.state === 'Raised') {
+    if (row.closest('#tickets')) {
+      level = 'ticket';
+    } else if (row.dataset.state === 'Raised') {
       if (waited >= state.escalateSeconds * 1000) level = 'escalate';
       else if (waited >= state.warnSeconds * 1000) level = 'warn';
     } else {
@@ -194,7 +196,7 @@ const targetNames = {
 
 function renderBreaches() {
   const list = $('#breaches');
-  clear(list).append(...state.breaches.map((b) => el('li', { class: `breach ${b.target}`, dataset: { callId: String(b.callId), target: b.target } },
+  fill(list, ...state.breaches.map((b) => el('li', { class: `breach ${b.target}`, dataset: { callId: String(b.callId), target: b.target } },
     el('time', { datetime: b.at }, new Date(b.at).toLocaleTimeString('en-GB', { hour12: false })), ' ',
     el('strong', {}, targetNames[b.target] || b.target), ' — ',
     el('a', { href: '#', onclick: (e) => { e.preventDefault(); select(b.callId); } }, `call ${b.callId}`), ': ', b.message)));
@@ -205,7 +207,7 @@ const alerts = new Map();
 function renderSystemAlert(alert) {
   if (alert.cleared) alerts.delete(alert.code); else alerts.set(alert.code, alert);
   const box = $('#system-alerts');
-  clear(box).append(...[...alerts.values()].map((a) => el('span', { class: `alert ${a.severity}`, title: a.at }, a.message)));
+  fill(box, ...[...alerts.values()].map((a) => el('span', { class: `alert ${a.severity}`, title: a.at }, a.message)));
   if (!alert.cleared && alert.severity === 'critical') sounds.play(1);
 }
 

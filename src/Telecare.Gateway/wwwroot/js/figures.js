@@ -1,7 +1,7 @@
 // The supervisor's view of today's figures per zone: a table, a bar chart in inline SVG and the CSV
 // download of the same report (GET /api/v1/reports/kpi).
 import { api, reason } from './api.js';
-import { el, clear, showResult } from './dom.js';
+import { el, clear, fill, showResult } from './dom.js';
 
 const svgNs = 'http://www.w3.org/2000/svg';
 const svg = (tag, attrs = {}, ...children) => {
@@ -66,7 +66,7 @@ export class Figures {
     const totals = report.totals || report.total || null;
     const totalsBox = this.root.querySelector('#figures-totals');
     const sum = (k) => zones.reduce((s, z) => s + z[k], 0);
-    clear(totalsBox).append(
+    fill(totalsBox, 
       ...[['Alarms', totals ? num(totals.alarms) : sum('alarms')], ['Calls', totals ? num(totals.calls) : sum('calls')],
         ['Answered ≤ 60 s', pct(totals && (totals.answeredWithin60sShare ?? totals.answeredWithin60s))],
         ['Attendances', totals ? num(totals.attendances) : sum('attendances')], ['Night attendances', totals ? num(totals.nightAttendances) : sum('night')]]
@@ -74,7 +74,7 @@ export class Figures {
 
     this.renderChart(zones);
     const table = this.root.querySelector('#figures-table');
-    clear(table).append(
+    fill(table, 
       el('thead', {}, el('tr', {}, ['Zone', 'Alarms', 'Calls', '≤ 60 s', '≤ 180 s', 'p50', 'p90', 'Attendances', 'In target', 'Night', 'False alarms', 'Faults'].map((h) => el('th', {}, h)))),
       el('tbody', {}, zones.length === 0 ? el('tr', {}, el('td', { colspan: '12', class: 'muted' }, 'No calls today yet.'))
         : zones.map((z) => el('tr', { dataset: { zone: z.name } }, el('td', {}, z.name), el('td', {}, z.alarms), el('td', {}, z.calls),

@@ -1,7 +1,7 @@
 // Raising a call by hand: find the resident by name, address or phone (residents API), choose the
 // event, say why, and raise it through the hub so it joins the queue like any other call.
 import { api, reason } from './api.js';
-import { el, clear, humanEvent, showResult } from './dom.js';
+import { el, clear, fill, humanEvent, showResult } from './dom.js';
 import { manualEventTypes } from './scripts.js';
 
 export class ManualCall {
@@ -45,7 +45,7 @@ export class ManualCall {
     try {
       const found = await api(`/api/v1/residents?q=${encodeURIComponent(text)}`);
       const items = Array.isArray(found) ? found : (found && (found.items || found.residents || found.results)) || [];
-      clear(this.results).append(...items.map((r) => el('li', {},
+      fill(this.results, ...items.map((r) => el('li', {},
         el('button', { type: 'button', class: 'pick', dataset: { residentId: String(r.id) }, onclick: () => this.choose(r) },
           el('strong', {}, r.name || r.fullName), ' ', el('span', { class: 'muted' }, [r.address, r.postcode, r.phone, r.zoneName].filter(Boolean).join(' · '))))));
       showResult(this.resultLine, items.length > 0, items.length ? `${items.length} found.` : 'Nobody matches that.');

@@ -49,7 +49,7 @@ export class Sounds {
 
   render() {
     if (!this.button) return;
-    this.button.textContent = this.muted ? '🔇 Sound off' : '🔊 Sound on';
+    this.button.textContent = this.muted ? 'Sound: off' : 'Sound: on';
     this.button.setAttribute('aria-pressed', String(!this.muted));
     this.button.dataset.muted = String(this.muted);
   }
