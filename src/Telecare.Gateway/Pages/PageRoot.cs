@@ -38,9 +38,9 @@ internal sealed class PageRoot
             .FirstOrDefault(c => File.Exists(Path.Combine(c, "index.html")));
         if (pages is null)
         {
-            throw new InvalidOperationException(
-                "Pages:Root: no folder with index.html found (looked in " +
-                string.Join(", ", candidates.Where(c => !string.IsNullOrEmpty(c))) + "); rebuild the gateway.");
+            // The alarm path never depends on the pages: start without them and say so on every page request.
+            return new PageRoot(new NullFileProvider(), ["(no pages found in " +
+                string.Join(", ", candidates.Where(c => !string.IsNullOrEmpty(c))) + "; set Pages:Root or rebuild)"]);
         }
 
         var providers = new List<IFileProvider> { new PhysicalFileProvider(pages) };
