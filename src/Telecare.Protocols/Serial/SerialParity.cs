@@ -1,0 +1,8 @@
+namespace Telecare.Protocols.Serial;
+
+public enum SerialParity
+{
+    None,
+    Even,
+    Odd,
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Telecare.Protocols.Tests.Serial;
+
+/// <summary>
+/// A pair of real kernel pseudo-terminals joined by socat: bytes written to <see cref="PathA"/> come
+/// out of <see cref="PathB"/> and back. The test owns the process and the temp directory.
+/// </summary>
+public sealed class SocatPtyPair : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly bool _ownsDirectory;
+    private Process? _process;
+
+    private SocatPtyPair(string directory, bool ownsDirectory)
+    {
+        Directory = directory;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    public string Directory { get; }
+
+    public string PathA => System.IO.Path.Combine(Directory, "a");
+
+    public string PathB => System.IO.Path.Combine(Directory, "b");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts socat with links <c>a</c> and <c>b</c> in a new temp directory.</summary>
+    public static async Task<SocatPtyPair> StartAsync()
+    {
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "telecare-pty-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(dir);
+        var pair = new SocatPtyPair(dir, ownsDirectory: true);
+        try
+        {
+            await pair.RestartAsync();
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+
+        return pair;
+    }
+
+    /// <summary>Starts (again) a socat on the same link paths, as when a USB adapter is plugged back in.</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        File.Delete(PathA);
+        File.Delete(PathB);
+
+        var socat = FindSocat() ?? throw new InvalidOperationException(
+            "socat is not installed: install socat (apt-get install socat) to run the serial tests");
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new StringBuilder();
+        var psi = new ProcessStartInfo(socat)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-d", "-d", $"pty,raw,echo=0,link={PathA}", $"pty,raw,echo=0,link={PathB}" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                ready.TrySetException(new InvalidOperationException("socat exited before it was ready: " + log));
+                return;
+            }
+
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains("starting data transfer loop", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        _process = process;
+
+        try
+        {
+            await ready.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"socat did not become ready within {StartTimeout}: {log}");
+        }
+
+        if (!File.Exists(PathA) || !File.Exists(PathB))
+        {
+            throw new InvalidOperationException($"socat is running but the links are missing: {log}");
+        }
+    }
+
+    /// <summary>Kills socat (SIGKILL): both pseudo-terminals vanish, as an unplugged adapter does.</summary>
+    public void Kill()
+    {
+        var p = _process;
+        _process = null;
+        if (p is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!p.HasExited)
+            {
+                p.Kill();
+            }
+
+            p.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        p.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        if (_ownsDirectory)
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp directory.
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static string? FindSocat()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
+        {
+            var candidate = System.IO.Path.Combine(dir, "socat");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
