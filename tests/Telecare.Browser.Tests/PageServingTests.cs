@@ -46,6 +46,13 @@ public sealed class PageServingTests(BrowserFixture fixture)
         using var response = await http.GetAsync(page);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location?.OriginalString);
+
+        await using var context = await fixture.NewContextAsync(phone: page == "/responder");
+        var browserPage = await context.NewPageAsync();
+        await browserPage.GotoAsync(page);
+        await Assertions.Expect(browserPage).ToHaveURLAsync(fixture.Gateway.BaseAddress.ToString().TrimEnd('/') + expected);
+        await Assertions.Expect(browserPage.Locator("#login-form")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(browserPage, page == "/" ? "console" : "responder");
     }
 
     [Fact]
