@@ -5,6 +5,7 @@ using Telecare.Gateway.Health;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Ingress.Serial;
+using Telecare.Gateway.Pages;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Signals;
 using Telecare.Gateway.Store;
@@ -35,6 +36,7 @@ app.MapStoreAdmin();
 app.MapAuth();
 app.MapAdminApi();
 app.MapCalls();
+app.MapTelecarePages();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -1,0 +1,3 @@
+import { logout } from './api.js';
+
+document.getElementById('logout').addEventListener('click', logout);

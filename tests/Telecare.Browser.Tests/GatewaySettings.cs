@@ -1,0 +1,20 @@
+namespace Telecare.Browser.Tests;
+
+/// <summary>How the tests configure the child gateway: environment variables only ({data} = its temp folder).</summary>
+public static class GatewaySettings
+{
+    /// <summary>Short answer targets so the amber and red clocks are seen within seconds.</summary>
+    public const int AnswerWarnSeconds = 4;
+
+    public const int AnswerEscalateSeconds = 8;
+
+    public static IReadOnlyList<string> Arguments { get; } = ["--demo"];
+
+    public static Dictionary<string, string> Environment() => new()
+    {
+        ["Store__DataDirectory"] = "{data}",
+        ["Calls__AnswerWarnSeconds"] = AnswerWarnSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Calls__AnswerEscalateSeconds"] = AnswerEscalateSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mqtt__Port"] = GatewayProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
