@@ -53,6 +53,11 @@ public static class EndpointRules
         ["GET /api/v1/api-keys/"] = Admin,
         ["POST /api/v1/api-keys/"] = Admin,
         ["POST /api/v1/api-keys/{id:long}/revoke"] = Admin,
+        // Page shells: anyone is steered to the page for their role (anonymous to /login); the data comes through
+        // the authenticated hubs and API. An office role with no page (admin, installer) is told so with 403.
+        ["GET /login"] = Anonymous,
+        ["GET /"] = ["anonymous", Roles.Handler, Roles.Supervisor, Roles.Responder],
+        ["GET /responder"] = ["anonymous", Roles.Handler, Roles.Supervisor, Roles.Responder],
         ["GET /api/v1/calls"] = Dispatch,
         ["GET /api/v1/calls/{id:long}"] = Dispatch,
         ["GET /api/v1/calls/{id:long}/timeline"] = Dispatch,
