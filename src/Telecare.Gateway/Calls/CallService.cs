@@ -252,7 +252,8 @@ public sealed partial class CallService(
             }
         }
 
-        if (device is not null)
+        // A device checks in by sending anything; the gateway's own signals about it (a missed check-in) do not count.
+        if (device is not null && signal.Source != SignalSource.Internal)
         {
             using var checkin = context.Command("UPDATE devices SET last_checkin_at = MAX(IFNULL(last_checkin_at, 0), $at), battery = COALESCE($battery, battery) WHERE id = $id");
             checkin.Parameters.AddWithValue("$at", signal.ReceivedAt.ToUnixTimeMilliseconds());

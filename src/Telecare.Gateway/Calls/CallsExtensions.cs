@@ -19,6 +19,7 @@ public static class CallsExtensions
         services.AddSingleton<CallService>();
         services.AddSingleton<AssignmentService>();
         services.AddHostedService<TriageWorker>();
+        services.AddHostedService<TimerService>();
         services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024);
         return builder;
     }

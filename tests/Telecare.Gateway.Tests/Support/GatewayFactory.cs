@@ -47,6 +47,9 @@ public class GatewayFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>Replaces services after the app's own registrations (a manual clock, say).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The bootstrap API key each test client uses for <paramref name="role"/>.</summary>
     public static string ApiKeyFor(string role) => $"tgk_test{role}_{role}-key-for-tests-0123456789";
 
@@ -113,6 +116,10 @@ public class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureServices(configure);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Telecare.Core.Calls;
+using Telecare.Core.Signals;
+using Telecare.Core.Timers;
+using Telecare.Core.Triage;
+using Telecare.Gateway.Hubs;
+using Telecare.Gateway.Store;
+
+namespace Telecare.Gateway.Calls;
+
+/// <summary>
+/// The one loop for everything that happens because something did not: answer targets (warn, escalate), a responder
+/// who has not accepted, attendance, and devices that stopped checking in. Its state is the store's (open calls, last
+/// check-ins), so it carries on after a restart; every wait is on the injected clock.
+/// </summary>
+public sealed partial class TimerService(
+    CallService calls,
+    ISignalSink sink,
+    SqliteConnectionFactory store,
+    CompiledTriageRules rules,
+    IOptions<CallOptions> options,
+    IHubContext<DispatchHub, IDispatchClient> dispatch,
+    TimeProvider time,
+    ILogger<TimerService> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>Silences already reported, by device and the check-in they follow: one report per silence.</summary>
+    private readonly HashSet<(string Device, DateTimeOffset Since)> _reported = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var timers = new DueTimers(Targets(), rules.TimeZone, time);
+            var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), []);
+            foreach (var due in timers.Collect(snapshot))
+            {
+                try
+                {
+                    await ActAsync(due, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogTimerFailed(logger, ex, due.Kind, due.Reason);
+                }
+            }
+
+            await timers.DelayUntilNextAsync(new TimerSnapshot(calls.Unfinished(), Devices(), []), MaxWait, stoppingToken);
+        }
+    }
+
+    private async Task ActAsync(DueTimer due, CancellationToken cancellationToken)
+    {
+        switch (due.Kind)
+        {
+            case DueTimerKind.DeviceCheckInMissed:
+                if (_reported.Add((due.DeviceRef!, due.Occurrence ?? due.DueAt)))
+                {
+                    LogDeviceSilent(logger, due.DeviceRef!, due.Reason);
+                    await sink.SubmitAsync(due.ToOfflineSignal(), cancellationToken);
+                }
+
+                break;
+            case DueTimerKind.AnswerWarning or DueTimerKind.AnswerEscalation or DueTimerKind.ResponderAcceptOverdue or DueTimerKind.AttendanceOverdue:
+                try
+                {
+                    await calls.ApplyAsync(due.CallId!.Value, due.ToBreachCommand(), cancellationToken: cancellationToken);
+                }
+                catch (CallActionException)
+                {
+                    // The call moved on (answered, closed) between the snapshot and now: nothing is breached.
+                    return;
+                }
+
+                var target = due.Kind switch
+                {
+                    DueTimerKind.AnswerWarning => "answer-warn",
+                    DueTimerKind.AnswerEscalation => "answer-escalate",
+                    DueTimerKind.ResponderAcceptOverdue => "responder-accept",
+                    _ => "attendance",
+                };
+                LogBreach(logger, due.CallId.Value, target);
+                await dispatch.Clients.All.TargetBreached(new TargetBreachView(due.CallId.Value, target, due.DueAt, due.Reason));
+                break;
+            default:
+                // Expected-activity rules need their definitions stored per resident: not wired yet.
+                break;
+        }
+    }
+
+    private TimerOptions Targets()
+    {
+        var settings = options.Value;
+        var targets = new TimerOptions
+        {
+            AnswerWarning = TimeSpan.FromSeconds(settings.AnswerWarnSeconds),
+            AnswerEscalation = TimeSpan.FromSeconds(settings.AnswerEscalateSeconds),
+            ResponderAccept = TimeSpan.FromMinutes(settings.ResponderAcceptMinutes),
+            Attendance = TimeSpan.FromMinutes(settings.AttendanceMinutes),
+            CheckInTolerance = TimeSpan.FromSeconds(settings.CheckInToleranceSeconds),
+        };
+        using var connection = store.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, attendance_target_minutes FROM zones";
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            targets.AttendanceByZone[r.GetString(0)] = TimeSpan.FromMinutes(r.GetInt32(1));
+        }
+
+        return targets;
+    }
+
+    /// <summary>Active devices with a check-in interval that have been heard from at least once.</summary>
+    private List<DeviceCheckIn> Devices()
+    {
+        using var connection = store.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT d.device_id, d.last_checkin_at, d.checkin_interval_seconds, d.resident_id, z.name
+            FROM devices d LEFT JOIN residents r ON r.id = d.resident_id LEFT JOIN zones z ON z.id = r.zone_id
+            WHERE d.status = 'active' AND d.checkin_interval_seconds IS NOT NULL AND d.last_checkin_at IS NOT NULL
+            """;
+        using var r = command.ExecuteReader();
+        var devices = new List<DeviceCheckIn>();
+        while (r.Read())
+        {
+            var deviceRef = r.GetString(0);
+            var last = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1));
+            devices.Add(new DeviceCheckIn(deviceRef, last, TimeSpan.FromSeconds(r.GetInt32(2)), _reported.Contains((deviceRef, last)),
+                r.IsDBNull(3) ? null : r.GetInt64(3).ToString(CultureInfo.InvariantCulture), r.IsDBNull(4) ? null : r.GetString(4)));
+        }
+
+        return devices;
+    }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Call {CallId}: target breached ({Target})")]
+    private static partial void LogBreach(ILogger logger, long callId, string target);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Device {DeviceRef} missed its check-in: {Reason}")]
+    private static partial void LogDeviceSilent(ILogger logger, string deviceRef, string reason);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "Timer {Kind} could not be acted on: {Reason}")]
+    private static partial void LogTimerFailed(ILogger logger, Exception exception, DueTimerKind kind, string reason);
+}
