@@ -26,7 +26,7 @@ public sealed partial class BackupService(
         try
         {
             Directory.CreateDirectory(Folder);
-            var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+            var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss-fffffff", CultureInfo.InvariantCulture);
             var target = Path.Combine(Folder, $"telecare-{stamp}.db");
             await Task.Run(() =>
             {

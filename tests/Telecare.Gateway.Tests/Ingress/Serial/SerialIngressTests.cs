@@ -186,6 +186,29 @@ public sealed class SerialIngressTests
     }
 
     [Fact]
+    public async Task A_contact_id_101_becomes_a_P1_call_on_the_console_and_a_602_periodic_test_only_checks_in()
+    {
+        await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None);
+        var installer = rig.Gateway.ClientAs(Telecare.Gateway.Security.Roles.Installer);
+        await installer.PostAsync("/api/v1/devices", new StringContent("""{"type":"receiver-account","receiverId":"rx7","account":"1234"}""", Encoding.UTF8, "application/json"));
+        await using var console = await rig.Gateway.HubAsync("/hubs/dispatch", Telecare.Gateway.Security.Roles.Handler);
+        await console.WaitForAsync("Snapshot");
+
+        Assert.True(rig.Emulator.TryEnqueue(new ReceiverEmulatorEvent("1234", ContactIdQualifier.New, 602, 0, 0)));
+        await rig.Emulator.WaitForLedgerAsync(1).WaitAsync(Wait);
+        await Eventually.TrueAsync(() => rig.Gateway.Scalar("SELECT COUNT(*) FROM devices WHERE device_id = 'rx7/1234' AND last_checkin_at IS NOT NULL") == 1,
+            Wait, "the periodic test to count as a check-in");
+        Assert.Equal(0, rig.Gateway.Scalar("SELECT COUNT(*) FROM calls"));
+
+        Assert.True(rig.Emulator.TryEnqueue(new ReceiverEmulatorEvent("1234", ContactIdQualifier.New, 101, 1, 1)));
+        var call = await console.WaitForAsync("CallRaised");
+        Assert.Equal(1, call.GetProperty("priority").GetInt32());
+        Assert.Equal("pendant.press", call.GetProperty("eventType").GetString());
+        Assert.Equal("rx7/1234", call.GetProperty("deviceId").GetString());
+        Assert.Equal(0, console.Count("TicketRaised"));
+    }
+
+    [Fact]
     public async Task Silence_raises_link_down_and_the_next_line_raises_link_up()
     {
         await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None, heartbeatTimeoutSeconds: 1);
