@@ -18,6 +18,7 @@ public static class CallsExtensions
         services.AddSingleton<CallDirectory>();
         services.AddSingleton<CallService>();
         services.AddSingleton<AssignmentService>();
+        services.AddSingleton<ConsoleMetrics>();
         services.AddHostedService<TriageWorker>();
         services.AddHostedService<TimerService>();
         services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024);

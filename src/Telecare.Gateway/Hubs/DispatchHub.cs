@@ -18,12 +18,21 @@ public sealed class DispatchHub(
     StoreWriter writer,
     ResidentSecrets secrets,
     IOptions<CallOptions> options,
+    ConsoleMetrics metrics,
     TimeProvider time) : Hub<IDispatchClient>
 {
     public override async Task OnConnectedAsync()
     {
         await Clients.Caller.Snapshot(GetSnapshot());
         await base.OnConnectedAsync();
+        // Counted once the console is really in: a refused connection is never disconnected.
+        metrics.DispatchConnected();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.DispatchDisconnected();
+        return base.OnDisconnectedAsync(exception);
     }
 
     public DispatchSnapshot GetSnapshot() => calls.Snapshot(options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds);

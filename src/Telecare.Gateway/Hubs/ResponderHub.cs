@@ -11,13 +11,21 @@ namespace Telecare.Gateway.Hubs;
 
 /// <summary>/hubs/responder: one responder's phone. It joins only its own group, so it only ever receives its own assignments.</summary>
 [Authorize(Policy = Policies.Respond)]
-public sealed class ResponderHub(AssignmentService assignments, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) : Hub<IResponderClient>
+public sealed class ResponderHub(AssignmentService assignments, StoreWriter writer, SqliteConnectionFactory store, ConsoleMetrics metrics, TimeProvider time) : Hub<IResponderClient>
 {
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, AssignmentService.Group(ResponderId()));
         await Clients.Caller.Snapshot(GetSnapshot());
         await base.OnConnectedAsync();
+        // Counted once the console is really in: a refused connection is never disconnected.
+        metrics.ResponderConnected();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.ResponderDisconnected();
+        return base.OnDisconnectedAsync(exception);
     }
 
     public ResponderSnapshot GetSnapshot()
