@@ -36,10 +36,12 @@ public static class CallEndpoints
             return TypedResults.Ok(ids.Select(id => CallRecords.LoadOne(connection, id)).OfType<Call>().Select(calls.ToView).ToList());
         }).RequireAuthorization(Policies.Dispatch).WithTags("Calls");
 
-        api.MapGet("/calls/{id:long}", (long id, CallService calls, SqliteConnectionFactory store) =>
+        api.MapGet("/calls/{id:long}", (long id, CallService calls, SqliteConnectionFactory store, ResidentSecrets secrets, TimeProvider time) =>
         {
             using var connection = store.OpenReader();
-            return CallRecords.LoadOne(connection, id) is { } call ? Results.Ok(calls.ToView(call)) : JsonBody.NotFound($"Call {id}");
+            return CallRecords.LoadOne(connection, id) is { } call
+                ? Results.Ok(CallPanel.Build(connection, call, calls.ToView(call), secrets, time))
+                : JsonBody.NotFound($"Call {id}");
         }).RequireAuthorization(Policies.Dispatch).WithTags("Calls");
 
         api.MapGet("/calls/{id:long}/timeline", (long id, SqliteConnectionFactory store) =>

@@ -192,6 +192,34 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_call_panel_shows_the_resident_devices_signals_and_suggests_the_least_busy_responder_first()
+    {
+        await using var console = await _factory.HubAsync("/hubs/dispatch", Roles.Handler);
+        await Signal("pendant-77", 50, "pendant.press");
+        var first = (await console.WaitForAsync("CallRaised")).GetProperty("id").GetInt64();
+        await console.InvokeAsync("Claim", first);
+        await console.InvokeAsync("AssignResponder", first, _rita);
+
+        var panel = await _factory.ClientAs(Roles.Handler).GetFromJsonAsync<JsonElement>($"/api/v1/calls/{first}");
+
+        Assert.Equal(first, panel.GetProperty("call").GetProperty("id").GetInt64());
+        var resident = panel.GetProperty("resident");
+        Assert.Equal("Edith Hawkins", resident.GetProperty("name").GetString());
+        Assert.True(resident.GetProperty("hasAccessDetails").GetBoolean());
+        Assert.DoesNotContain("4417", panel.GetRawText());
+        Assert.Equal(["fall-77", "pendant-77"], panel.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("deviceId").GetString()!).Order().ToArray());
+        Assert.Single(panel.GetProperty("signals").EnumerateArray());
+        Assert.Contains("lifted-no-injury", panel.GetProperty("outcomeCodes").EnumerateArray().Select(o => o.GetString()));
+
+        // Rita now has open work, Rob has none: Rob is suggested, and listed first.
+        var responders = panel.GetProperty("responders").EnumerateArray().ToArray();
+        Assert.Equal(_rob, panel.GetProperty("suggestedResponderId").GetInt64());
+        Assert.Equal(_rob, responders[0].GetProperty("id").GetInt64());
+        Assert.True(responders[0].GetProperty("suggested").GetBoolean());
+        Assert.Equal(1, responders.Single(r => r.GetProperty("id").GetInt64() == _rita).GetProperty("openWork").GetInt32());
+    }
+
+    [Fact]
     public async Task A_console_that_connects_later_gets_the_open_calls_in_its_snapshot()
     {
         await Signal("pendant-77", 40, "pendant.press");
