@@ -260,7 +260,7 @@ public static class ResidentEndpoints
         return rows;
     }
 
-    private static List<ContactView> Contacts(Microsoft.Data.Sqlite.SqliteConnection connection, long residentId)
+    internal static List<ContactView> Contacts(Microsoft.Data.Sqlite.SqliteConnection connection, long residentId)
     {
         using var command = Db.Query(connection,
             "SELECT id, name, relationship, phone, is_keyholder, priority FROM contacts WHERE resident_id = $id ORDER BY priority, id", ("$id", residentId));

@@ -56,16 +56,7 @@ public static class CallPanel
         var resident = new ResidentPanel(id, r.GetString(0), r.GetString(1), r.Str(2), r.Str(3), r.Str(4),
             r.GetString(5).Split(',', StringSplitOptions.RemoveEmptyEntries), secrets.Unprotect(r.Str(6)), r.GetInt64(7) == 1, []);
         r.Close();
-        using var contacts = Db.Query(connection,
-            "SELECT id, name, relationship, phone, is_keyholder, priority FROM contacts WHERE resident_id = $id ORDER BY priority, id", ("$id", id));
-        using var c = contacts.ExecuteReader();
-        var list = new List<ResidentEndpoints.ContactView>();
-        while (c.Read())
-        {
-            list.Add(new ResidentEndpoints.ContactView(c.GetInt64(0), c.GetString(1), c.Str(2), c.GetString(3), c.GetInt64(4) == 1, c.GetInt32(5)));
-        }
-
-        return resident with { Contacts = list };
+        return resident with { Contacts = ResidentEndpoints.Contacts(connection, id) };
     }
 
     private static List<DevicePanel> Devices(SqliteConnection connection, long? residentId, string? deviceRef, TimeProvider time)
