@@ -58,6 +58,17 @@ public sealed class UserAccounts(StoreWriter writer, SqliteConnectionFactory sto
             reader.IsDBNull(6) ? null : reader.GetInt64(6));
     }
 
+    /// <summary>True while the account exists, is enabled and still has <paramref name="role"/>.</summary>
+    public bool IsActiveWithRole(string username, string? role)
+    {
+        using var connection = store.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM users WHERE username = $username AND role = $role AND disabled = 0)";
+        command.Parameters.AddWithValue("$username", username);
+        command.Parameters.AddWithValue("$role", role ?? "");
+        return (long)command.ExecuteScalar()! == 1;
+    }
+
     public bool AnyWithRole(string role)
     {
         using var connection = store.OpenReader();

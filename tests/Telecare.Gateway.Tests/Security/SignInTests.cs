@@ -57,6 +57,21 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Disabling_a_user_ends_their_open_session()
+    {
+        using var factory = new GatewayFactory();
+        var admin = factory.ClientAs(Roles.Admin);
+        var user = await (await admin.PostAsync("/api/v1/users", Json("""{"username":"nightowl","role":"handler","password":"long-enough-password"}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        var browser = factory.BrowserClient();
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsync("/api/v1/auth/login", Json("""{"username":"nightowl","password":"long-enough-password"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
+
+        await admin.PostAsync($"/api/v1/users/{user.GetProperty("id")}/disable", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Sign_in_is_rate_limited()
     {
         using var factory = new GatewayFactory(new Dictionary<string, string?> { ["Security:LoginPermitLimit"] = "3", ["Security:LoginWindowSeconds"] = "600" });
