@@ -12,7 +12,8 @@ public static class GatewaySettings
 
     public static Dictionary<string, string> Environment() => new()
     {
-        ["Store__DataDirectory"] = "{data}",
+        ["Store__Path"] = "{data}/telecare.db",
+        ["Store__BackupFolder"] = "{data}/backups",
         ["Calls__AnswerWarnSeconds"] = AnswerWarnSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Calls__AnswerEscalateSeconds"] = AnswerEscalateSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Mqtt__Port"] = GatewayProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
