@@ -10,12 +10,13 @@ public static class GatewaySettings
 
     public static IReadOnlyList<string> Arguments { get; } = ["--demo"];
 
-    public static Dictionary<string, string> Environment() => new()
+    public static Dictionary<string, string> Environment(int mqttPort) => new()
     {
+        ["Mqtt__Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Store__Path"] = "{data}/telecare.db",
         ["Store__BackupFolder"] = "{data}/backups",
         ["Calls__AnswerWarnSeconds"] = AnswerWarnSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Calls__AnswerEscalateSeconds"] = AnswerEscalateSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Mqtt__Port"] = GatewayProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mqtt__Address"] = "127.0.0.1",
     };
 }
