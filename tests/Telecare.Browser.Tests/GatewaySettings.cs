@@ -18,5 +18,7 @@ public static class GatewaySettings
         ["Calls__AnswerWarnSeconds"] = AnswerWarnSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Calls__AnswerEscalateSeconds"] = AnswerEscalateSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Mqtt__Address"] = "127.0.0.1",
+        // Every test signs in several browsers from one address; the limit itself is tested in Gateway.Tests.
+        ["Security__LoginPermitLimit"] = "1000",
     };
 }
