@@ -14,9 +14,13 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The embedded MQTT broker's port (devices publish alarms here).</summary>
+    public int MqttPort { get; private set; }
+
     public async Task InitializeAsync()
     {
-        Gateway = await GatewayProcess.StartAsync(GatewaySettings.Environment(), GatewaySettings.Arguments);
+        MqttPort = GatewayProcess.FreeTcpPort();
+        Gateway = await GatewayProcess.StartAsync(GatewaySettings.Environment(MqttPort), GatewaySettings.Arguments);
         (_playwright, Browser) = await Chromium.LaunchAsync();
     }
 

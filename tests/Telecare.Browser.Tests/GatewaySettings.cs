@@ -10,11 +10,15 @@ public static class GatewaySettings
 
     public static IReadOnlyList<string> Arguments { get; } = ["--demo"];
 
-    public static Dictionary<string, string> Environment() => new()
+    public static Dictionary<string, string> Environment(int mqttPort) => new()
     {
-        ["Store__DataDirectory"] = "{data}",
+        ["Mqtt__Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Store__Path"] = "{data}/telecare.db",
+        ["Store__BackupFolder"] = "{data}/backups",
         ["Calls__AnswerWarnSeconds"] = AnswerWarnSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Calls__AnswerEscalateSeconds"] = AnswerEscalateSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Mqtt__Port"] = GatewayProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mqtt__Address"] = "127.0.0.1",
+        // Every test signs in several browsers from one address; the limit itself is tested in Gateway.Tests.
+        ["Security__LoginPermitLimit"] = "1000",
     };
 }

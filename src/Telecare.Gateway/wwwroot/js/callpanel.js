@@ -37,7 +37,8 @@ export class CallPanel {
         api(`/api/v1/calls/${id}/timeline`).catch((e) => ({ error: reason(e) })),
       ]);
       if (ticket !== this.loading) return;
-      this.record = record || {};
+      this.record = await this.enrich(record || {});
+      if (ticket !== this.loading) return;
       this.timeline = timeline;
       this.render();
     } catch (error) {
@@ -45,6 +46,27 @@ export class CallPanel {
       this.record = null;
       this.result(false, `Could not load the call record: ${reason(error)}`);
     }
+  }
+
+  /** The call record is the queue's view: the resident's record and the responders come from their own APIs. */
+  async enrich(record) {
+    const call = record.call || record;
+    const out = { ...record };
+    const [resident, responders] = await Promise.all([
+      !record.resident && call.residentId != null ? api(`/api/v1/residents/${call.residentId}`).catch(() => null) : null,
+      !record.responders ? api('/api/v1/responders').catch(() => null) : null,
+    ]);
+    if (resident) {
+      out.resident = { ...resident, name: resident.name || [resident.firstName, resident.lastName].filter(Boolean).join(' ') };
+    }
+    if (Array.isArray(responders)) {
+      out.responders = responders.filter((p) => p.active !== false).map((p) => ({
+        ...p,
+        status: p.onDuty ? 'on duty' : 'off duty',
+        suggested: Boolean(p.onDuty && call.zoneId != null && p.zoneId === call.zoneId),
+      })).sort((a, b) => Number(b.suggested) - Number(a.suggested) || Number(b.onDuty) - Number(a.onDuty));
+    }
+    return out;
   }
 
   /** The call as the queue holds it (live), else as the record had it. */

@@ -242,7 +242,7 @@ async function main() {
   if (user) {
     const role = user.roles.includes('supervisor') ? 'supervisor' : 'handler';
     document.body.dataset.role = role;
-    $('#who').textContent = `${user.name} (${role})`;
+    $('#who').textContent = String(user.name).includes(role) ? user.name : `${user.name} (${role})`;
     $('#figures-tab').hidden = role !== 'supervisor';
   }
   render();

@@ -47,7 +47,7 @@ export class ManualCall {
       const items = Array.isArray(found) ? found : (found && (found.items || found.residents || found.results)) || [];
       fill(this.results, ...items.map((r) => el('li', {},
         el('button', { type: 'button', class: 'pick', dataset: { residentId: String(r.id) }, onclick: () => this.choose(r) },
-          el('strong', {}, r.name || r.fullName), ' ', el('span', { class: 'muted' }, [r.address, r.postcode, r.phone, r.zoneName].filter(Boolean).join(' · '))))));
+          el('strong', {}, r.name || [r.firstName, r.lastName].filter(Boolean).join(' ')), ' ', el('span', { class: 'muted' }, [r.address, r.postcode, r.phone, r.zoneName].filter(Boolean).join(' · '))))));
       showResult(this.resultLine, items.length > 0, items.length ? `${items.length} found.` : 'Nobody matches that.');
     } catch (error) {
       showResult(this.resultLine, false, `Search failed: ${reason(error)}`);
@@ -56,7 +56,7 @@ export class ManualCall {
 
   choose(resident) {
     this.resident = resident;
-    this.chosen.textContent = `For ${resident.name || resident.fullName}, ${resident.address || ''}`;
+    this.chosen.textContent = `For ${resident.name || [resident.firstName, resident.lastName].filter(Boolean).join(' ')}, ${resident.address || ''}`;
     this.raiseButton.disabled = false;
     this.note.focus();
   }
