@@ -13,6 +13,12 @@ internal static class BenchmarkEntry
             return;
         }
 
+        if (args.Length > 0 && args[0] == "serial-latency")
+        {
+            await SerialLatency.RunAsync(args[1..]);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
     }
 }
