@@ -55,6 +55,8 @@ public sealed partial class SerialReceiverLink
                     await using var port = LinuxSerialPort.Open(_options.ToSettings());
                     LogOpened(_logger, _options.Path, _options.ReceiverId, _options.Dialect);
                     _health.Report(_healthName, true, null, _time.GetUtcNow());
+                    // Silence is counted from when the line could first be heard, not from the gateway's own start-up.
+                    Heard();
                     backoff = TimeSpan.FromSeconds(_options.ReopenMinSeconds);
                     await ServeAsync(new ReceiverConnection(port, ReceiverCodec.Create(_options.Dialect, _options.MaxLineLength)), stoppingToken);
                     LogClosed(_logger, _options.Path);

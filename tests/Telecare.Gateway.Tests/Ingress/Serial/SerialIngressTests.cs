@@ -224,7 +224,7 @@ public sealed class SerialIngressTests
     [Fact]
     public async Task Heartbeats_are_acknowledged_and_keep_the_link_up_without_being_stored()
     {
-        await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None, heartbeatTimeoutSeconds: 2, heartbeatInterval: TimeSpan.FromMilliseconds(200));
+        await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None, heartbeatTimeoutSeconds: 10, heartbeatInterval: TimeSpan.FromMilliseconds(200));
 
         await Eventually.TrueAsync(() => rig.Emulator.Ledger.Count(e => e.Kind == ReceiverFrameKind.Heartbeat) >= 15, Wait, "15 acknowledged heartbeats");
 
