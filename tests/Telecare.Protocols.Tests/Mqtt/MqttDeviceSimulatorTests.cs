@@ -103,7 +103,9 @@ public sealed partial class MqttDeviceSimulatorTests
         }
 
         Assert.Equal(report.Sent, events);
-        Assert.Equal(10, lastSeq.Count);
+        // The runner takes devices in turn, so every device sends once the run has sent ten; a loaded machine may
+        // manage fewer than ten in the one-second run, and then exactly that many devices have sent.
+        Assert.Equal((int)Math.Min(10, report.Sent), lastSeq.Count);
         foreach (var (id, _) in ids)
         {
             Assert.Contains($"{id} online", statuses);
