@@ -15,6 +15,7 @@ public static class AdminApiExtensions
         var api = app.MapGroup("/api/v1");
         ZoneEndpoints.Map(api);
         ResidentEndpoints.Map(api);
+        ExpectedActivityEndpoints.Map(api);
         DeviceEndpoints.Map(api);
         ResponderEndpoints.Map(api);
         UserEndpoints.Map(api);

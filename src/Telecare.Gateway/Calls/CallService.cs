@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Data.Sqlite;
 using Telecare.Core.Calls;
 using Telecare.Core.Signals;
+using Telecare.Core.Timers;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Hubs;
@@ -184,6 +185,35 @@ public sealed partial class CallService(
         try
         {
             var id = await writer.ExecuteAsync(context => CallRecords.Insert(context, call, resident.ZoneId), cancellationToken);
+            var raised = call with { Id = id };
+            Remember(raised);
+            await dispatch.Clients.All.CallRaised(directory.ToView(raised));
+            return raised;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A wellbeing call for an expected activity that did not happen. The occurrence is recorded in the same unit as
+    /// the call, so it is raised once, also across restarts.
+    /// </summary>
+    public async Task<Call> RaiseWellbeingAsync(DueTimer due, CancellationToken cancellationToken = default)
+    {
+        var residentId = long.Parse(due.ResidentId!, System.Globalization.CultureInfo.InvariantCulture);
+        var call = due.ToWellbeingCall();
+        var zoneId = directory.FindResident(residentId)?.ZoneId;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var id = await writer.ExecuteAsync(context =>
+            {
+                var id = CallRecords.Insert(context, call, zoneId);
+                ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, due.Occurrence ?? due.DueAt, id);
+                return id;
+            }, cancellationToken);
             var raised = call with { Id = id };
             Remember(raised);
             await dispatch.Clients.All.CallRaised(directory.ToView(raised));

@@ -12,7 +12,8 @@ namespace Telecare.Gateway.Calls;
 
 /// <summary>
 /// The one loop for everything that happens because something did not: answer targets (warn, escalate), a responder
-/// who has not accepted, attendance, and devices that stopped checking in. Its state is the store's (open calls, last
+/// who has not accepted, attendance, devices that stopped checking in, and residents' expected activity that did not
+/// happen (a wellbeing call). Its state is the store's (open calls, last
 /// check-ins), so it carries on after a restart; every wait is on the injected clock.
 /// </summary>
 public sealed partial class TimerService(
@@ -36,9 +37,17 @@ public sealed partial class TimerService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var timers = new DueTimers(Targets(), rules.TimeZone, time);
-            var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), []);
+            var watched = Watched();
+            var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), [.. watched.Select(w => w.Activity)]);
             foreach (var due in timers.Collect(snapshot))
             {
+                if (due.ResidentId is { } resident && due.ExpectationName is not null
+                    && watched.Find(w => w.Activity.ResidentId == resident) is { } rulesOf && due.DueAt < rulesOf.RulesSetAt)
+                {
+                    // An occurrence that fell due before its rule was set (a 10:00 deadline set at 11:00) is not raised.
+                    continue;
+                }
+
                 try
                 {
                     await ActAsync(due, stoppingToken);
@@ -49,7 +58,7 @@ public sealed partial class TimerService(
                 }
             }
 
-            await timers.DelayUntilNextAsync(new TimerSnapshot(calls.Unfinished(), Devices(), []), MaxWait, stoppingToken);
+            await timers.DelayUntilNextAsync(snapshot with { OpenCalls = calls.Unfinished(), Devices = Devices() }, MaxWait, stoppingToken);
         }
     }
 
@@ -86,8 +95,9 @@ public sealed partial class TimerService(
                 LogBreach(logger, due.CallId.Value, target);
                 await dispatch.Clients.All.TargetBreached(new TargetBreachView(due.CallId.Value, target, due.DueAt, due.Reason));
                 break;
-            default:
-                // Expected-activity rules need their definitions stored per resident: not wired yet.
+            case DueTimerKind.NoMovementBy or DueTimerKind.OutOfBedTooLong:
+                var call = await calls.RaiseWellbeingAsync(due, cancellationToken);
+                LogWellbeing(logger, call.Id, due.Reason);
                 break;
         }
     }
@@ -143,6 +153,16 @@ public sealed partial class TimerService(
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Device {DeviceRef} missed its check-in: {Reason}")]
     private static partial void LogDeviceSilent(ILogger logger, string deviceRef, string reason);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Wellbeing call {CallId} raised: {Reason}")]
+    private static partial void LogWellbeing(ILogger logger, long callId, string reason);
+
+    /// <summary>Residents with expected-activity rules and what their sensors last showed.</summary>
+    private List<ExpectedActivityRecords.Watched> Watched()
+    {
+        using var connection = store.OpenReader();
+        return ExpectedActivityRecords.Load(connection, time.GetUtcNow());
+    }
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "Timer {Kind} could not be acted on: {Reason}")]
     private static partial void LogTimerFailed(ILogger logger, Exception exception, DueTimerKind kind, string reason);

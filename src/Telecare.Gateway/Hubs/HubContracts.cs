@@ -8,7 +8,7 @@ public sealed record CallView
 {
     public required long Id { get; init; }
 
-    /// <summary>"alarm", "technical" or "test".</summary>
+    /// <summary>"alarm", "technical" or "wellbeing" (raised by an expected-activity rule).</summary>
     public required string Kind { get; init; }
 
     /// <summary>Raised, Answered, ResponderAssigned, ResponderAccepted, EnRoute, OnScene, Resolved, Closed, Cancelled.</summary>

@@ -211,6 +211,22 @@ public static class Migrations
         ALTER TABLE signals ADD COLUMN triaged INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX signals_untriaged ON signals(id) WHERE triaged = 0 AND rejection_reason IS NULL;
         """,
+
+        // 3: expected-activity rules per resident ("no movement by 10:00", "out of bed 30 min at night"), the
+        // occurrence each rule last raised a call for (one call per occurrence, also across restarts), and an index
+        // to find a resident's recent movement.
+        """
+        ALTER TABLE residents ADD COLUMN expected_activity TEXT;
+        ALTER TABLE residents ADD COLUMN expected_activity_set_at INTEGER;
+        CREATE TABLE expected_activity_raised (
+            resident_id INTEGER NOT NULL REFERENCES residents(id),
+            name TEXT NOT NULL,
+            occurrence INTEGER NOT NULL,
+            call_id INTEGER,
+            PRIMARY KEY (resident_id, name)
+        );
+        CREATE INDEX signals_device_received ON signals(device_ref, received_at);
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

@@ -14,29 +14,6 @@ public sealed class TimerTests
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    /// <summary>
-    /// Moves the clock a second at a time until the condition holds. The timer loop may register its next wait just
-    /// after a jump, so time is moved in steps, as it passes in life, and each step gives the loop a moment.
-    /// </summary>
-    private static async Task AdvanceUntilAsync(ManualTimeProvider clock, Func<bool> condition, TimeSpan limit, string what, int stepSeconds = 1)
-    {
-        var until = clock.GetUtcNow() + limit;
-        while (!condition())
-        {
-            if (clock.GetUtcNow() >= until)
-            {
-                throw new TimeoutException($"{what} did not happen within {limit} of clock time");
-            }
-
-            clock.Advance(TimeSpan.FromSeconds(stepSeconds));
-            var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(25);
-            while (!condition() && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(5);
-            }
-        }
-    }
-
     [Fact]
     public async Task An_unanswered_call_breaches_the_warn_then_the_escalate_target_and_a_silent_device_raises_one_offline_ticket()
     {
@@ -55,7 +32,7 @@ public sealed class TimerTests
         bool Breached(string target) => console.Count("TargetBreached", b => b.GetProperty("target").GetString() == target) > 0;
         // The breach carries its due time; the clock when the console sees it only shows it was never early (how
         // late the console hears it depends on the machine's load, so that is not asserted to the second).
-        await AdvanceUntilAsync(clock, () => Breached("answer-warn"), TimeSpan.FromMinutes(5), "the answer warning");
+        await clock.AdvanceUntilAsync(() => Breached("answer-warn"), TimeSpan.FromMinutes(5), "the answer warning");
         var warn = await console.WaitForAsync("TargetBreached", b => b.GetProperty("target").GetString() == "answer-warn");
         Assert.Equal(callId, warn.GetProperty("callId").GetInt64());
         var warnAt = warn.GetProperty("at").GetDateTimeOffset();
@@ -64,14 +41,14 @@ public sealed class TimerTests
         Assert.True(clock.GetUtcNow() < raisedAt + TimeSpan.FromSeconds(180), "the warning only came at escalation time");
         Assert.False(Breached("answer-escalate"));
 
-        await AdvanceUntilAsync(clock, () => Breached("answer-escalate"), TimeSpan.FromMinutes(5), "the escalation");
+        await clock.AdvanceUntilAsync(() => Breached("answer-escalate"), TimeSpan.FromMinutes(5), "the escalation");
         var escalate = await console.WaitForAsync("TargetBreached", b => b.GetProperty("target").GetString() == "answer-escalate");
         var escalateAt = escalate.GetProperty("at").GetDateTimeOffset();
         Assert.Equal(TimeSpan.FromSeconds(180), escalateAt - raisedAt);
         Assert.True(clock.GetUtcNow() >= escalateAt, "the escalation came before it was due");
 
         // 600 s interval + 30 s tolerance after the press (its last check-in): the device is reported offline once.
-        await AdvanceUntilAsync(clock, () => console.Count("TicketRaised") > 0, TimeSpan.FromMinutes(15), "the offline ticket", stepSeconds: 10);
+        await clock.AdvanceUntilAsync(() => console.Count("TicketRaised") > 0, TimeSpan.FromMinutes(15), "the offline ticket", stepSeconds: 10);
         Assert.True(clock.GetUtcNow() - raisedAt >= TimeSpan.FromSeconds(630), "the device was reported offline before its interval and tolerance ran out");
         var ticket = await console.WaitForAsync("TicketRaised");
         Assert.Equal("device.offline", ticket.GetProperty("eventType").GetString());

@@ -36,6 +36,8 @@ public static class EndpointRules
         ["POST /api/v1/residents/"] = Equipment,
         ["PUT /api/v1/residents/{id:long}"] = Equipment,
         ["GET /api/v1/residents/{id:long}/access-details"] = Dispatch,
+        ["GET /api/v1/residents/{id:long}/expected-activity/"] = Staff,
+        ["PUT /api/v1/residents/{id:long}/expected-activity/"] = Equipment,
         ["GET /api/v1/devices/"] = Equipment,
         ["GET /api/v1/devices/{id:long}"] = Equipment,
         ["POST /api/v1/devices/"] = Equipment,

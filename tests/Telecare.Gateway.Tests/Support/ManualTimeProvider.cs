@@ -30,6 +30,40 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Moves the clock in steps until the condition holds. A background loop may register its next wait just after a
+    /// jump, so time is moved in steps, as it passes in life, and each step gives the loop a moment.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan limit, string what, int stepSeconds = 1)
+    {
+        var until = GetUtcNow() + limit;
+        while (!condition())
+        {
+            if (GetUtcNow() >= until)
+            {
+                throw new TimeoutException($"{what} did not happen within {limit} of clock time");
+            }
+
+            Advance(TimeSpan.FromSeconds(stepSeconds));
+            var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(25);
+            while (!condition() && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+        }
+    }
+
+    /// <summary>Moves the clock in steps to <paramref name="at"/>, giving background loops a moment at each step.</summary>
+    public async Task AdvanceToAsync(DateTimeOffset at, int stepSeconds = 60)
+    {
+        while (GetUtcNow() < at)
+        {
+            var step = TimeSpan.FromSeconds(Math.Min(stepSeconds, (at - GetUtcNow()).TotalSeconds));
+            Advance(step);
+            await Task.Delay(5);
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
