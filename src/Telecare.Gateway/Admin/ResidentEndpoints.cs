@@ -113,27 +113,10 @@ public static class ResidentEndpoints
     }
 
     /// <summary>Reveals a resident's key-safe and access notes; the reveal is audited in the same commit.</summary>
-    public static async Task<IResult> RevealAsync(long id, HttpContext http, StoreWriter writer, ResidentSecrets secrets, TimeProvider time)
-    {
-        var found = await writer.ExecuteAsync(context =>
-        {
-            using var command = context.Command("SELECT access_details_protected FROM residents WHERE id = $id");
-            command.Parameters.AddWithValue("$id", id);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return (Found: false, Protected: (string?)null);
-            }
-
-            var value = reader.Str(0);
-            reader.Close();
-            Audit.Write(context, time.GetUtcNow(), http.User, "resident.access-details.reveal", $"resident/{id}");
-            return (Found: true, Protected: value);
-        });
-        return found.Found
-            ? TypedResults.Ok(new AccessDetailsView(id, secrets.Unprotect(found.Protected)))
+    public static async Task<IResult> RevealAsync(long id, HttpContext http, StoreWriter writer, ResidentSecrets secrets, TimeProvider time) =>
+        await AccessDetails.RevealAsync(writer, secrets, time, http.User, id) is { Found: true } revealed
+            ? TypedResults.Ok(new AccessDetailsView(id, revealed.Text))
             : JsonBody.NotFound($"Resident {id}");
-    }
 
     private static async Task<IResult> SaveAsync(HttpContext http, StoreWriter writer, ResidentSecrets secrets, SqliteConnectionFactory store, TimeProvider time, long? id)
     {

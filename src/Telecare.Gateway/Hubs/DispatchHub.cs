@@ -10,7 +10,11 @@ using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Hubs;
 
-/// <summary>/hubs/dispatch: handlers and supervisors. A snapshot on connect, then live events; every action is one call transition.</summary>
+/// <summary>
+/// /hubs/dispatch: handlers and supervisors (an admin may connect and watch). A snapshot on connect, then live events;
+/// every action is one call transition. Every method names its own policy: SignalR checks a hub class's policy only
+/// when the connection opens, a method's on every invocation.
+/// </summary>
 [Authorize(Policy = Policies.Dispatch)]
 public sealed class DispatchHub(
     CallService calls,
@@ -35,24 +39,32 @@ public sealed class DispatchHub(
         return base.OnDisconnectedAsync(exception);
     }
 
+    [Authorize(Policy = Policies.Dispatch)]
     public DispatchSnapshot GetSnapshot() => calls.Snapshot(options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds);
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> Claim(long callId) => Act(callId, CallAction.Answer);
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> AddNote(long callId, string text) => Act(callId, CallAction.AddNote, note: text);
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> MarkEmergencyServicesCalled(long callId) => Act(callId, CallAction.MarkEmergencyServicesCalled);
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> Resolve(long callId, string outcome, string? note) => Act(callId, CallAction.Resolve, outcome, note);
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> Close(long callId) => Act(callId, CallAction.Close);
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public async Task<CallView> AssignResponder(long callId, long responderId)
     {
         var call = await Run(() => assignments.AssignAsync(callId, responderId, Me()));
         return calls.ToView(call);
     }
 
+    [Authorize(Policy = Policies.HandleCalls)]
     public async Task<CallView> RaiseManualCall(long residentId, string? eventType, string? note)
     {
         var call = await Run(() => calls.RaiseManualAsync(residentId, eventType, note ?? "", Me()));
@@ -60,25 +72,11 @@ public sealed class DispatchHub(
     }
 
     /// <summary>Key-safe and access notes, on request only; the reveal is audited in the same commit.</summary>
-    public async Task<string?> RevealAccessDetails(long residentId)
-    {
-        var (found, protectedText) = await writer.ExecuteAsync(context =>
-        {
-            using var command = context.Command("SELECT access_details_protected FROM residents WHERE id = $id");
-            command.Parameters.AddWithValue("$id", residentId);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return (false, (string?)null);
-            }
-
-            var value = reader.IsDBNull(0) ? null : reader.GetString(0);
-            reader.Close();
-            Audit.Write(context, time.GetUtcNow(), Context.User!, "resident.access-details.reveal", $"resident/{residentId}", "dispatch console");
-            return (true, value);
-        });
-        return found ? secrets.Unprotect(protectedText) : throw new HubException($"Resident {residentId} does not exist.");
-    }
+    [Authorize(Policy = Policies.HandleCalls)]
+    public async Task<string?> RevealAccessDetails(long residentId) =>
+        await AccessDetails.RevealAsync(writer, secrets, time, Context.User!, residentId, "dispatch console") is { Found: true } revealed
+            ? revealed.Text
+            : throw new HubException($"Resident {residentId} does not exist.");
 
     private async Task<CallView> Act(long callId, CallAction action, string? outcome = null, string? note = null)
     {

@@ -28,6 +28,7 @@ public sealed class ResponderHub(AssignmentService assignments, StoreWriter writ
         return base.OnDisconnectedAsync(exception);
     }
 
+    [Authorize(Policy = Policies.Respond)]
     public ResponderSnapshot GetSnapshot()
     {
         var id = ResponderId();
@@ -38,6 +39,7 @@ public sealed class ResponderHub(AssignmentService assignments, StoreWriter writ
         return new ResponderSnapshot(id, name, onDuty, assignments.Current(id), [.. CallOutcomeCatalog.Default.All.Select(o => o.Code)], time.GetUtcNow());
     }
 
+    [Authorize(Policy = Policies.Respond)]
     public async Task<bool> SetOnDuty(bool onDuty)
     {
         var id = ResponderId();
@@ -52,16 +54,22 @@ public sealed class ResponderHub(AssignmentService assignments, StoreWriter writ
         return onDuty;
     }
 
+    [Authorize(Policy = Policies.Respond)]
     public Task<AssignmentView> Accept(long assignmentId) => Act(assignmentId, CallAction.Accept);
 
+    [Authorize(Policy = Policies.Respond)]
     public Task<AssignmentView> Decline(long assignmentId, string? reason) => Act(assignmentId, CallAction.Decline, note: reason);
 
+    [Authorize(Policy = Policies.Respond)]
     public Task<AssignmentView> EnRoute(long assignmentId) => Act(assignmentId, CallAction.EnRoute);
 
+    [Authorize(Policy = Policies.Respond)]
     public Task<AssignmentView> Arrived(long assignmentId) => Act(assignmentId, CallAction.Arrive);
 
+    [Authorize(Policy = Policies.Respond)]
     public Task<AssignmentView> Left(long assignmentId) => Act(assignmentId, CallAction.Leave);
 
+    [Authorize(Policy = Policies.Respond)]
     public Task<AssignmentView> Complete(long assignmentId, string outcome) => Act(assignmentId, CallAction.Resolve, outcome);
 
     private async Task<AssignmentView> Act(long assignmentId, CallAction action, string? outcome = null, string? note = null)

@@ -18,6 +18,12 @@ public static class Policies
     /// <summary>Reading residents and calls for dispatch: handler, supervisor, admin.</summary>
     public const string Dispatch = "dispatch";
 
+    /// <summary>
+    /// Working calls on the dispatch console (claim, notes, assign, resolve, close, manual calls, access reveals):
+    /// handler and supervisor. An admin may watch the console but does not work calls.
+    /// </summary>
+    public const string HandleCalls = "handle-calls";
+
     /// <summary>KPI reports: supervisor and admin.</summary>
     public const string Reports = "reports";
 

@@ -58,6 +58,7 @@ public static class SecurityExtensions
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.ManageEquipment, p => p.RequireRole(Roles.Admin, Roles.Installer))
             .AddPolicy(Policies.Dispatch, p => p.RequireRole(Roles.Handler, Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Policies.HandleCalls, p => p.RequireRole(Roles.Handler, Roles.Supervisor))
             .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Respond, p => p.RequireRole(Roles.Responder))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Admin, Roles.Installer, Roles.Handler, Roles.Supervisor))
