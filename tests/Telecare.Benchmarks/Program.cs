@@ -19,6 +19,12 @@ internal static class BenchmarkEntry
             return;
         }
 
+        if (args.Length > 0 && args[0] == "call-latency")
+        {
+            await CallLatency.RunAsync(args[1..]);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
     }
 }

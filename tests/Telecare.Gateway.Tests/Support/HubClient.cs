@@ -33,6 +33,9 @@ public sealed class HubClient : IAsyncDisposable
 
     public bool Closed { get; private set; }
 
+    /// <summary>Called on the reader as each server-to-client invocation arrives (the latency benchmark timestamps them).</summary>
+    public Action<string, JsonElement[]>? OnEvent { get; set; }
+
     public string? CloseError { get; private set; }
 
     public static async Task<HubClient> ConnectAsync(Func<CancellationToken, Task<WebSocket>> connect)
@@ -190,6 +193,7 @@ public sealed class HubClient : IAsyncDisposable
                     _events.Add((target, args));
                 }
 
+                OnEvent?.Invoke(target, args);
                 _eventArrived.Writer.TryWrite(true);
                 break;
             case 3: // completion
