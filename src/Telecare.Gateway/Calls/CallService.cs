@@ -62,76 +62,107 @@ public sealed partial class CallService(
     }
 
     /// <summary>Triage of one committed signal: enrich, decide, raise or update a call, mark the signal triaged.</summary>
-    public async Task TriageAsync(StoredSignal signal, CancellationToken cancellationToken)
+    public Task TriageAsync(StoredSignal signal, CancellationToken cancellationToken) => TriageAsync([signal], cancellationToken);
+
+    /// <summary>
+    /// Triage of committed signals in commit order, as one unit in the writer: one fsync for a whole backlog instead
+    /// of one per signal, so a burst reaches the consoles in milliseconds rather than queueing behind the disk. Each
+    /// signal is planned against the calls as the earlier ones in the batch left them (a second press attaches to the
+    /// call the first raised). Consoles hear of the calls only after the commit.
+    /// </summary>
+    public async Task TriageAsync(IReadOnlyList<StoredSignal> signals, CancellationToken cancellationToken)
     {
+        // Enrichment reads the registry on a reader connection, outside the writer's turn.
+        var devices = signals.Select(s => directory.FindDevice(s.DeviceRef)).ToList();
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var device = directory.FindDevice(signal.DeviceRef);
-            var residentId = device?.ResidentId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var openForResident = FindOpen(c => !c.IsTechnical && (residentId is not null ? c.ResidentId == residentId : c.DeviceRef == signal.DeviceRef));
-            var enrichment = new TriageEnrichment
+            var results = await writer.ExecuteAsync(context =>
             {
-                DeviceKnown = device is not null,
-                DeviceType = device?.Type,
-                ResidentId = residentId,
-                Zone = device?.ZoneName,
-                ResidentFlags = device?.Flags,
-                CallOpenForResident = openForResident is not null,
-                TestMode = device?.TestMode ?? false,
-            };
-            var decision = rules.Triage(signal, enrichment);
-            var open = decision.IsTechnical ? FindOpen(c => c.IsTechnical && c.DeviceRef == signal.DeviceRef) : openForResident;
-            var plan = CallPlanner.Plan(signal, decision, enrichment, open);
-
-            var result = await writer.ExecuteAsync(context =>
-            {
-                if (!MarkTriaged(context, signal, device))
+                var changed = new Dictionary<long, Call>();
+                var outcomes = new List<TriageOutcome>(signals.Count);
+                for (var i = 0; i < signals.Count; i++)
                 {
-                    return (Raised: (Call?)null, Updated: (Call?)null);
+                    outcomes.Add(TriageOne(context, signals[i], devices[i], changed));
                 }
 
-                switch (plan.Kind)
-                {
-                    case CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket:
-                        var call = plan.NewCall!;
-                        var id = CallRecords.Insert(context, call, device?.ZoneId);
-                        LinkSignal(context, signal.Id, id);
-                        return (call with { Id = id }, null);
-                    case CallPlanKind.UpdateCall:
-                        var applied = CallTransitions.TryApply(plan.Existing!, plan.Command!);
-                        if (!applied.Succeeded || !CallRecords.TryUpdate(context, applied.Call, applied.Entry))
-                        {
-                            // Never lose the alarm to a refused update: note it on the signal for the record.
-                            LogUpdateRefused(logger, signal.Id, plan.Existing!.Id, applied.Error?.ToString() ?? "version moved");
-                            return (null, null);
-                        }
-
-                        LinkSignal(context, signal.Id, applied.Call.Id);
-                        return (null, applied.Call);
-                    default:
-                        return (null, null);
-                }
+                return outcomes;
             }, cancellationToken);
 
-            if (result.Raised is { } raised)
+            foreach (var result in results)
             {
-                Remember(raised);
-                var view = directory.ToView(raised);
-                await (raised.IsTechnical ? dispatch.Clients.All.TicketRaised(view) : dispatch.Clients.All.CallRaised(view));
-            }
-            else if (result.Updated is { } updated)
-            {
-                await PublishAsync(updated);
-            }
-            else if (plan.Kind == CallPlanKind.ConfirmTest)
-            {
-                LogTestConfirmed(logger, signal.DeviceRef, signal.EventType, signal.Id);
+                if (result.Raised is { } raised)
+                {
+                    Remember(raised);
+                    var view = directory.ToView(raised);
+                    await (raised.IsTechnical ? dispatch.Clients.All.TicketRaised(view) : dispatch.Clients.All.CallRaised(view));
+                }
+                else if (result.Updated is { } updated)
+                {
+                    await PublishAsync(updated);
+                }
+                else if (result.TestConfirmed is { } test)
+                {
+                    LogTestConfirmed(logger, test.DeviceRef, test.EventType, test.Id);
+                }
             }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private readonly record struct TriageOutcome(Call? Raised, Call? Updated, StoredSignal? TestConfirmed);
+
+    /// <summary>One signal inside the writer's unit; <paramref name="changed"/> holds calls raised or moved earlier in the batch.</summary>
+    private TriageOutcome TriageOne(WriteContext context, StoredSignal signal, CallDirectory.DeviceInfo? device, Dictionary<long, Call> changed)
+    {
+        var residentId = device?.ResidentId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var openForResident = FindOpen(c => !c.IsTechnical && (residentId is not null ? c.ResidentId == residentId : c.DeviceRef == signal.DeviceRef), changed);
+        var enrichment = new TriageEnrichment
+        {
+            DeviceKnown = device is not null,
+            DeviceType = device?.Type,
+            ResidentId = residentId,
+            Zone = device?.ZoneName,
+            ResidentFlags = device?.Flags,
+            CallOpenForResident = openForResident is not null,
+            TestMode = device?.TestMode ?? false,
+        };
+        var decision = rules.Triage(signal, enrichment);
+        var open = decision.IsTechnical ? FindOpen(c => c.IsTechnical && c.DeviceRef == signal.DeviceRef, changed) : openForResident;
+        var plan = CallPlanner.Plan(signal, decision, enrichment, open);
+        if (!MarkTriaged(context, signal, device))
+        {
+            return default;
+        }
+
+        switch (plan.Kind)
+        {
+            case CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket:
+                var call = plan.NewCall!;
+                var id = CallRecords.Insert(context, call, device?.ZoneId);
+                LinkSignal(context, signal.Id, id);
+                var raised = call with { Id = id };
+                changed[id] = raised;
+                return new TriageOutcome(raised, null, null);
+            case CallPlanKind.UpdateCall:
+                var applied = CallTransitions.TryApply(plan.Existing!, plan.Command!);
+                if (!applied.Succeeded || !CallRecords.TryUpdate(context, applied.Call, applied.Entry))
+                {
+                    // Never lose the alarm to a refused update: note it on the signal for the record.
+                    LogUpdateRefused(logger, signal.Id, plan.Existing!.Id, applied.Error?.ToString() ?? "version moved");
+                    return default;
+                }
+
+                LinkSignal(context, signal.Id, applied.Call.Id);
+                changed[applied.Call.Id] = applied.Call;
+                return new TriageOutcome(null, applied.Call, null);
+            case CallPlanKind.ConfirmTest:
+                return new TriageOutcome(null, null, signal);
+            default:
+                return default;
         }
     }
 
@@ -262,11 +293,13 @@ public sealed partial class CallService(
         }
     }
 
-    private Call? FindOpen(Func<Call, bool> match)
+    /// <summary>The oldest open call that matches, as the calls stand after <paramref name="changed"/> (this batch's own changes).</summary>
+    private Call? FindOpen(Func<Call, bool> match, Dictionary<long, Call> changed)
     {
         lock (_unfinished)
         {
-            return _unfinished.Values.Where(c => c.IsOpen && match(c)).OrderBy(c => c.RaisedAt).FirstOrDefault();
+            return _unfinished.Values.Where(c => !changed.ContainsKey(c.Id)).Concat(changed.Values)
+                .Where(c => c.IsOpen && match(c)).OrderBy(c => c.RaisedAt).FirstOrDefault();
         }
     }
 
