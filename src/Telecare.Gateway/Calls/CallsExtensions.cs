@@ -28,6 +28,7 @@ public static class CallsExtensions
     public static WebApplication MapCalls(this WebApplication app)
     {
         CallEndpoints.Map(app.MapGroup("/api/v1"));
+        ReportEndpoints.Map(app.MapGroup("/api/v1"));
         app.MapHub<DispatchHub>("/hubs/dispatch");
         app.MapHub<ResponderHub>("/hubs/responder");
         return app;

@@ -36,7 +36,7 @@ public sealed partial class TimerService(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var timers = new DueTimers(Targets(), rules.TimeZone, time);
+            var timers = new DueTimers(CallTargets.Load(options.Value, store), rules.TimeZone, time);
             var watched = Watched();
             var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), [.. watched.Select(w => w.Activity)]);
             foreach (var due in timers.Collect(snapshot))
@@ -100,29 +100,6 @@ public sealed partial class TimerService(
                 LogWellbeing(logger, call.Id, due.Reason);
                 break;
         }
-    }
-
-    private TimerOptions Targets()
-    {
-        var settings = options.Value;
-        var targets = new TimerOptions
-        {
-            AnswerWarning = TimeSpan.FromSeconds(settings.AnswerWarnSeconds),
-            AnswerEscalation = TimeSpan.FromSeconds(settings.AnswerEscalateSeconds),
-            ResponderAccept = TimeSpan.FromMinutes(settings.ResponderAcceptMinutes),
-            Attendance = TimeSpan.FromMinutes(settings.AttendanceMinutes),
-            CheckInTolerance = TimeSpan.FromSeconds(settings.CheckInToleranceSeconds),
-        };
-        using var connection = store.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, attendance_target_minutes FROM zones";
-        using var r = command.ExecuteReader();
-        while (r.Read())
-        {
-            targets.AttendanceByZone[r.GetString(0)] = TimeSpan.FromMinutes(r.GetInt32(1));
-        }
-
-        return targets;
     }
 
     /// <summary>Active devices with a check-in interval that have been heard from at least once.</summary>

@@ -64,6 +64,7 @@ public static class EndpointRules
         ["GET /api/v1/calls/{id:long}"] = Dispatch,
         ["GET /api/v1/calls/{id:long}/timeline"] = Dispatch,
         ["GET /api/v1/reports/kpi"] = Reports,
+        ["GET /api/v1/reports/kpi/zones"] = Reports,
         // Hub endpoints (negotiate and the connection itself); methods are covered by the hubs' own [Authorize].
         ["GET /hubs/dispatch/negotiate"] = Dispatch,
         ["GET /hubs/dispatch"] = Dispatch,

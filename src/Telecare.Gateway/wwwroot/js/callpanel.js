@@ -172,12 +172,12 @@ export class CallPanel {
     return el('section', { class: 'card', id: 'resident' },
       el('h3', {}, 'Resident'),
       el('dl', { class: 'facts' },
-        el('dt', {}, 'Name'), el('dd', { id: 'resident-name' }, pick(resident, 'name', 'fullName') || (call && call.residentName) || 'Unknown'),
+        el('dt', {}, 'Name'), el('dd', { id: 'resident-name' }, pick(resident, 'name') || (call && call.residentName) || 'Unknown'),
         el('dt', {}, 'Address'), el('dd', { id: 'resident-address' }, [pick(resident, 'address') || (call && call.address), pick(resident, 'postcode')].filter(Boolean).join(', ') || '—'),
-        el('dt', {}, 'Phone'), el('dd', {}, pick(resident, 'phone', 'telephone') || '—'),
-        el('dt', {}, 'Zone'), el('dd', {}, pick(resident, 'zoneName', 'zone') || (call && call.zoneName) || '—'),
+        el('dt', {}, 'Phone'), el('dd', {}, pick(resident, 'phone') || '—'),
+        el('dt', {}, 'Zone'), el('dd', {}, pick(resident, 'zoneName') || (call && call.zoneName) || '—'),
         el('dt', {}, 'Flags'), el('dd', {}, flags.length ? flags.map((f) => el('span', { class: 'flag' }, f)) : '—'),
-        el('dt', {}, 'Medical notes'), el('dd', { id: 'medical-notes', class: 'notes' }, pick(resident, 'medicalNotes', 'medical') || '—'),
+        el('dt', {}, 'Medical notes'), el('dd', { id: 'medical-notes', class: 'notes' }, pick(resident, 'medicalNotes') || '—'),
         el('dt', {}, 'Access'), el('dd', {}, access)));
   }
 
@@ -189,28 +189,28 @@ export class CallPanel {
   }
 
   contactsSection(resident, r) {
-    const contacts = list(pick(resident, 'contacts') || pick(r, 'contacts'));
+    const contacts = list(pick(resident, 'contacts'));
     return el('section', { class: 'card', id: 'contacts' },
       el('h3', {}, 'Contacts and keyholders'),
       contacts.length === 0 ? el('p', { class: 'muted' }, 'No contacts recorded.')
         : el('table', { class: 'mini' }, el('tbody', {}, contacts.map((c) => el('tr', {},
           el('td', {}, el('strong', {}, pick(c, 'name') || '?')),
-          el('td', {}, pick(c, 'relationship', 'relation') || ''),
-          el('td', {}, pick(c, 'phone', 'telephone') || ''),
-          el('td', {}, pick(c, 'keyholder', 'isKeyholder') ? el('span', { class: 'tag' }, 'keyholder') : ''))))));
+          el('td', {}, pick(c, 'relationship') || ''),
+          el('td', {}, pick(c, 'phone') || ''),
+          el('td', {}, pick(c, 'isKeyholder') ? el('span', { class: 'tag' }, 'keyholder') : ''))))));
   }
 
   devicesSection(r) {
-    const devices = list(pick(r, 'devices') || pick(pick(r, 'resident') || {}, 'devices'));
+    const devices = list(pick(r, 'devices'));
     return el('section', { class: 'card', id: 'devices' },
       el('h3', {}, 'Devices'),
       devices.length === 0 ? el('p', { class: 'muted' }, 'No devices recorded.')
         : el('table', { class: 'mini' }, el('tbody', {}, devices.map((d) => el('tr', {},
-          el('td', {}, pick(d, 'id', 'deviceId')),
-          el('td', {}, pick(d, 'type', 'deviceType') || ''),
-          el('td', {}, 'last check-in ', dateTime(pick(d, 'lastCheckIn', 'lastSeenAt', 'lastHeartbeatAt')) || 'never'),
+          el('td', {}, pick(d, 'deviceId')),
+          el('td', {}, pick(d, 'type') || ''),
+          el('td', {}, 'last check-in ', dateTime(pick(d, 'lastCheckIn')) || 'never'),
           el('td', {}, pick(d, 'battery') !== undefined ? `battery ${pick(d, 'battery')}%` : ''),
-          el('td', {}, pick(d, 'testMode') ? el('span', { class: 'tag' }, 'test mode') : pick(d, 'online') === false ? el('span', { class: 'tag danger' }, 'offline') : ''))))));
+          el('td', {}, pick(d, 'testMode') ? el('span', { class: 'tag' }, 'test mode') : pick(d, 'status') !== 'active' ? el('span', { class: 'tag danger' }, pick(d, 'status')) : ''))))));
   }
 
   signalsSection(r) {
@@ -219,7 +219,7 @@ export class CallPanel {
       el('h3', {}, 'Signals on this call'),
       signals.length === 0 ? el('p', { class: 'muted' }, 'No signals (raised by hand).')
         : el('ol', { class: 'timeline' }, signals.map((s) => el('li', {},
-          el('time', {}, time(pick(s, 'receivedAt', 'at'))), ' ', humanEvent(pick(s, 'eventType', 'type')),
+          el('time', {}, time(pick(s, 'receivedAt'))), ' ', humanEvent(pick(s, 'eventType')),
           pick(s, 'restore') ? ' (restore)' : '', pick(s, 'deviceId') ? el('span', { class: 'muted' }, ` from ${pick(s, 'deviceId')}`) : null,
           pick(s, 'source') ? el('span', { class: 'muted' }, ` via ${pick(s, 'source')}`) : null))));
   }
@@ -230,7 +230,7 @@ export class CallPanel {
       el('h3', {}, 'Recent calls'),
       recent.length === 0 ? el('p', { class: 'muted' }, 'No earlier calls.')
         : el('table', { class: 'mini' }, el('tbody', {}, recent.map((c) => el('tr', {},
-          el('td', {}, dateTime(pick(c, 'raisedAt', 'at'))),
+          el('td', {}, dateTime(pick(c, 'raisedAt'))),
           el('td', {}, humanEvent(pick(c, 'eventType'))),
           el('td', {}, pick(c, 'outcome') || pick(c, 'state') || ''))))));
   }
@@ -239,16 +239,16 @@ export class CallPanel {
     const box = this.root.querySelector('#timeline');
     if (!box) return;
     const t = this.timeline;
-    const entries = Array.isArray(t) ? t : list(t && (t.entries || t.timeline || t.items));
+    const entries = list(t);
     if (t && t.error) {
       fill(box, el('li', { class: 'error' }, `Timeline unavailable: ${t.error}`));
       return;
     }
-    fill(box, ...entries.map((e) => el('li', { dataset: { kind: pick(e, 'kind', 'action', 'type') || '' } },
-      el('time', {}, time(pick(e, 'at', 'timestamp'))), ' ',
-      el('strong', {}, pick(e, 'kind', 'action', 'type') || ''), ' ',
-      pick(e, 'actor', 'by') ? el('span', { class: 'muted' }, `by ${pick(e, 'actor', 'by')} `) : null,
-      pick(e, 'detail', 'text', 'note', 'message') || '')));
+    fill(box, ...entries.map((e) => el('li', { dataset: { kind: pick(e, 'action') || '' } },
+      el('time', {}, time(pick(e, 'at'))), ' ',
+      el('strong', {}, pick(e, 'action') || ''), ' ',
+      pick(e, 'actor') ? el('span', { class: 'muted' }, `by ${pick(e, 'actor')} `) : null,
+      pick(e, 'detail') || '')));
   }
 
   // --- actions ---------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ export class CallPanel {
       return;
     }
     const r = this.record || {};
-    const outcomes = list(pick(r, 'outcomeCodes', 'outcomes')).length ? list(pick(r, 'outcomeCodes', 'outcomes')) : defaultOutcomes;
+    const outcomes = list(pick(r, 'outcomeCodes')).length ? list(pick(r, 'outcomeCodes')) : defaultOutcomes;
 
     const note = el('textarea', { id: 'note-text', rows: '2', placeholder: 'What was said, what was done…' });
     const noteForm = el('form', { class: 'action', id: 'note-form', onsubmit: (e) => { e.preventDefault(); this.act('AddNote', [note.value.trim()], 'Note added.', () => { note.value = ''; }, () => note.value.trim() ? null : 'Write the note first.'); } },
@@ -311,15 +311,15 @@ export class CallPanel {
   /** Responders for this call, the suggested one first, each with status and open work. */
   responderChoices(call) {
     const r = this.record || {};
-    const raw = list(pick(r, 'responders', 'suggestedResponders', 'responderSuggestions'));
+    const raw = list(pick(r, 'responders'));
     const suggestedId = pick(r, 'suggestedResponderId');
     return raw.map((p) => ({
-      id: pick(p, 'id', 'responderId'),
-      name: pick(p, 'name', 'displayName') || `Responder ${pick(p, 'id', 'responderId')}`,
+      id: pick(p, 'id'),
+      name: pick(p, 'name') || `Responder ${pick(p, 'id')}`,
       status: pick(p, 'status') || (pick(p, 'onDuty') === false ? 'off duty' : pick(p, 'onDuty') ? 'on duty' : ''),
       zoneName: pick(p, 'zoneName'),
-      openWork: pick(p, 'openWork', 'openAssignments', 'openCalls'),
-      suggested: Boolean(pick(p, 'suggested')) || (suggestedId !== undefined && suggestedId === pick(p, 'id', 'responderId')),
+      openWork: pick(p, 'openWork'),
+      suggested: Boolean(pick(p, 'suggested')) || (suggestedId != null && suggestedId === pick(p, 'id')),
     })).sort((a, b) => Number(b.suggested) - Number(a.suggested));
   }
 
