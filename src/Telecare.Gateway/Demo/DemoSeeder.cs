@@ -139,6 +139,7 @@ public sealed partial class DemoSeeder(
         DEMO MODE: open {Url} in a browser.
           Logins (password '{Password}'): handler, supervisor, installer, responder (Salisbury; responder2..responder15 for the other zones).
           Devices: pendant-001.. with MQTT secret 'demo-secret-<device id>'; receiver accounts rx1/1000.. for the serial path.
+          To see a night of alarms arrive, run in another terminal: dotnet run --project firmware-sim -- demo
           Never use demo mode with real residents.
         """)]
     private static partial void LogWelcome(ILogger logger, string url, string password);
