@@ -8,5 +8,10 @@ if (args.Length > 0 && args[0] == "devices")
     return await Telecare.FirmwareSim.Devices.DevicesMode.RunAsync(args[1..]);
 }
 
-Console.WriteLine("firmware-sim: no modes yet");
-return 0;
+if (args.Length > 0 && args[0] == "demo")
+{
+    return await Telecare.FirmwareSim.Demo.DemoMode.RunAsync(args[1..]);
+}
+
+Console.Error.WriteLine("usage: firmware-sim demo|devices|receiver [options] (demo: a scripted night against a gateway started with --demo)");
+return 2;

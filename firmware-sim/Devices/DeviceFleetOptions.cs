@@ -23,6 +23,9 @@ public sealed class DeviceFleetOptions
     public MqttQos HeartbeatQos { get; set; } = MqttQos.AtMostOnce;
     public int Seed { get; set; } = Environment.TickCount;
 
+    /// <summary>Leave "offline" as a will and say "online"/"offline" on the status topic (off: the device stays quiet there).</summary>
+    public bool ReportStatus { get; set; } = true;
+
     /// <summary>Device ids in order: from the credentials file when given, else generated per kind.</summary>
     public IReadOnlyList<(string Id, DeviceKind Kind)> Devices()
     {

@@ -13,6 +13,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly MqttClient _client;
     private readonly TimeProvider _time;
     private long _sequence;
+    private readonly bool _reportStatus;
     private int _acks;
 
     public SimulatedDevice(string id, DeviceKind kind, string? secret, DeviceFleetOptions fleet, TimeProvider? time = null)
@@ -33,16 +34,27 @@ public sealed class SimulatedDevice : IAsyncDisposable
             KeepAliveSeconds = fleet.KeepAliveSeconds,
             CleanStart = false,
             SessionExpirySeconds = 24 * 3600,
-            Will = new MqttWill(DeviceTopics.Status(id), "offline"u8.ToArray(), MqttQos.AtLeastOnce, Retain: true),
+            Will = fleet.ReportStatus ? new MqttWill(DeviceTopics.Status(id), "offline"u8.ToArray(), MqttQos.AtLeastOnce, Retain: true) : null,
             MessageHandler = OnMessageAsync,
         }, _time);
-        _client.Connected += OnConnected;
+        _reportStatus = fleet.ReportStatus;
+        if (_reportStatus)
+        {
+            _client.Connected += OnConnected;
+        }
     }
 
     public string Id { get; }
     public DeviceKind Kind { get; }
     public int Battery { get; set; } = 100;
     public MqttClient Client => _client;
+
+    /// <summary>The last sequence number sent; real firmware keeps it across restarts, so a new run should not start again at 0.</summary>
+    public long LastSequence
+    {
+        get => Interlocked.Read(ref _sequence);
+        set => Interlocked.Exchange(ref _sequence, value);
+    }
 
     /// <summary>Messages received on the device's ack topic (the gateway confirming an alarm).</summary>
     public int AcksReceived => Volatile.Read(ref _acks);
@@ -95,7 +107,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     {
         try
         {
-            if (_client.IsConnected)
+            if (_reportStatus && _client.IsConnected)
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await _client.PublishAsync(DeviceTopics.Status(Id), "offline", MqttQos.AtLeastOnce, retain: true, cts.Token).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Telecare.Gateway.Hosting;
+
 namespace Telecare.Gateway.Demo;
 
 public static class DemoExtensions
@@ -11,6 +13,7 @@ public static class DemoExtensions
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder, string[] args)
     {
         var requested = args.Contains(Flag, StringComparer.Ordinal);
+        builder.Services.AddValidatedOptions<DemoOptions>(DemoOptions.Section);
         // Decided at start, not here, so configuration added later (environment, tests) is seen too.
         builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<DemoSeeder>(provider,
             new DemoSwitch(requested || provider.GetRequiredService<IConfiguration>().GetValue<bool>("Demo"))));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 
@@ -12,6 +13,7 @@ namespace Telecare.Gateway.Demo;
 /// </summary>
 public sealed partial class DemoSeeder(
     DemoSwitch demo,
+    IOptions<DemoOptions> options,
     StoreWriter writer,
     SqliteConnectionFactory store,
     UserAccounts users,
@@ -38,6 +40,9 @@ public sealed partial class DemoSeeder(
         ("pendant", 3600), ("fall-detector", 3600), ("smoke", 86400), ("co", 86400), ("heat", 86400), ("flood", 86400),
         ("temperature", 3600), ("door", 3600), ("bed", 3600), ("chair", 3600), ("pir", 3600),
     ];
+
+    /// <summary>Checks in every <see cref="DemoOptions.FrequentCheckInSeconds"/>, so `firmware-sim demo` can show a silent device reported offline soon.</summary>
+    public const string FrequentCheckInDevice = "pir-007";
 
     public static string DeviceSecret(string deviceId) => $"demo-secret-{deviceId}";
 
@@ -112,7 +117,8 @@ public sealed partial class DemoSeeder(
                     Insert("""
                         INSERT INTO devices (device_id, type, resident_id, secret_hash, checkin_interval_seconds, allocation_condition, allocation_reason, created_at)
                         VALUES ($id, $type, $resident, $hash, $interval, 'demo', 'demo allocation', $now)
-                        """, ("$id", deviceId), ("$type", type), ("$resident", resident), ("$hash", Secrets.Hash(DeviceSecret(deviceId))), ("$interval", interval), ("$now", now));
+                        """, ("$id", deviceId), ("$type", type), ("$resident", resident), ("$hash", Secrets.Hash(DeviceSecret(deviceId))),
+                        ("$interval", deviceId == FrequentCheckInDevice ? options.Value.FrequentCheckInSeconds : interval), ("$now", now));
                 }
 
                 // A receiver account per resident too: the serial path (firmware-sim receiver) lands on a real person.
@@ -133,6 +139,7 @@ public sealed partial class DemoSeeder(
         DEMO MODE: open {Url} in a browser.
           Logins (password '{Password}'): handler, supervisor, installer, responder (Salisbury; responder2..responder15 for the other zones).
           Devices: pendant-001.. with MQTT secret 'demo-secret-<device id>'; receiver accounts rx1/1000.. for the serial path.
+          To see a night of alarms arrive, run in another terminal: dotnet run --project firmware-sim -- demo
           Never use demo mode with real residents.
         """)]
     private static partial void LogWelcome(ILogger logger, string url, string password);
