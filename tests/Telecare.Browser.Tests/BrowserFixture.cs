@@ -1,10 +1,11 @@
 using Microsoft.Playwright;
+using Telecare.Testing;
 
 namespace Telecare.Browser.Tests;
 
 /// <summary>
-/// One real gateway (demo data, short answer targets) and one Chromium for the whole collection; each
-/// test opens its own browser contexts, so cookies and pages never leak between tests.
+/// One real gateway (demo data, short answer targets, an alarm receiver on a kernel pty pair) and one Chromium for the
+/// whole collection; each test opens its own browser contexts, so cookies and pages never leak between tests.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -17,10 +18,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The embedded MQTT broker's port (devices publish alarms here).</summary>
     public int MqttPort { get; private set; }
 
+    /// <summary>The pty pair of the serial receiver: the gateway reads <c>PathB</c>, the receiver emulator writes <c>PathA</c>.</summary>
+    public SocatPtyPair Receiver { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         MqttPort = GatewayProcess.FreeTcpPort();
-        Gateway = await GatewayProcess.StartAsync(GatewaySettings.Environment(MqttPort), GatewaySettings.Arguments);
+        Receiver = await SocatPtyPair.StartAsync();
+        Gateway = await GatewayProcess.StartAsync(GatewaySettings.Environment(MqttPort, Receiver.PathB), GatewaySettings.Arguments);
         (_playwright, Browser) = await Chromium.LaunchAsync();
     }
 
@@ -35,6 +40,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
+        }
+
+        if (Receiver is not null)
+        {
+            await Receiver.DisposeAsync();
         }
     }
 

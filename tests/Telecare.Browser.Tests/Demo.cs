@@ -25,7 +25,7 @@ public static class Demo
     public static async Task<long> RaiseAsync(BrowserFixture fixture, string device, string eventType)
     {
         using var http = await SignedInClientAsync(fixture, Handler);
-        var before = (await OpenCallsAsync(http)).Select(c => c.GetProperty("id").GetInt64()).ToHashSet();
+        var before = await OpenCallIdsAsync(http);
         var seq = Interlocked.Increment(ref _sequence);
         var start = new ProcessStartInfo("mosquitto_pub") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-h", "127.0.0.1", "-p", fixture.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -51,6 +51,16 @@ public static class Demo
             Assert.True(process.ExitCode == 0, "mosquitto_pub failed: " + await process.StandardError.ReadToEndAsync());
         }
 
+        return await WaitForCallAsync(fixture, http, device, before);
+    }
+
+    /// <summary>The ids of the calls open now, to tell a new call from an earlier one.</summary>
+    public static async Task<HashSet<long>> OpenCallIdsAsync(HttpClient http) =>
+        (await OpenCallsAsync(http)).Select(c => c.GetProperty("id").GetInt64()).ToHashSet();
+
+    /// <summary>Waits for a call from <paramref name="device"/> that was not open before and returns its id.</summary>
+    public static async Task<long> WaitForCallAsync(BrowserFixture fixture, HttpClient http, string device, HashSet<long> before)
+    {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
         {

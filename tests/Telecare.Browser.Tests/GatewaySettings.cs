@@ -10,8 +10,15 @@ public static class GatewaySettings
 
     public static IReadOnlyList<string> Arguments { get; } = ["--demo"];
 
-    public static Dictionary<string, string> Environment(int mqttPort) => new()
+    public static Dictionary<string, string> Environment(int mqttPort, string receiverPath) => new()
     {
+        // A Sur-Gard receiver (firmware-sim's emulator) on a pty; it sends no heartbeats in these tests, so the link
+        // supervision is set long enough not to fill the ticket list.
+        ["Serial__Ports__0__Path"] = receiverPath,
+        ["Serial__Ports__0__ReceiverId"] = "rx1",
+        ["Serial__Ports__0__Dialect"] = "SurGardMlr2",
+        ["Serial__Ports__0__BaudRate"] = "9600",
+        ["Serial__Ports__0__HeartbeatTimeoutSeconds"] = "3600",
         ["Mqtt__Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Store__Path"] = "{data}/telecare.db",
         ["Store__BackupFolder"] = "{data}/backups",
