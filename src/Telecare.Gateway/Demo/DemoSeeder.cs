@@ -17,6 +17,7 @@ public sealed partial class DemoSeeder(
     StoreWriter writer,
     SqliteConnectionFactory store,
     UserAccounts users,
+    ResidentSecrets secrets,
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -103,10 +104,13 @@ public sealed partial class DemoSeeder(
                 var last = LastNames[(person * 3 + 1) % LastNames.Length];
                 var flags = string.Join(',', Flags.Where((_, i) => (person + i) % 3 == 0));
                 var resident = Insert("""
-                    INSERT INTO residents (zone_id, first_name, last_name, address, postcode, phone, flags, created_at, updated_at)
-                    VALUES ($zone, $first, $last, $address, $postcode, $phone, $flags, $now, $now)
+                    INSERT INTO residents (zone_id, first_name, last_name, address, postcode, phone, flags, medical_notes_protected,
+                                           access_details_protected, created_at, updated_at)
+                    VALUES ($zone, $first, $last, $address, $postcode, $phone, $flags, $medical, $access, $now, $now)
                     """, ("$zone", zone), ("$first", first), ("$last", last), ("$address", $"{person + 1} Church Lane, {Zones[z].Split(' ', ',')[0]}"),
-                    ("$postcode", $"SN{z + 1} {person % 9}AB"), ("$phone", $"01380 {700000 + person}"), ("$flags", flags), ("$now", now));
+                    ("$postcode", $"SN{z + 1} {person % 9}AB"), ("$phone", $"01380 {700000 + person}"), ("$flags", flags),
+                    ("$medical", secrets.Protect(person % 2 == 0 ? "Type 2 diabetes; takes warfarin (bruises easily)." : "Hip replacement 2024; uses a walking frame.")),
+                    ("$access", secrets.Protect($"Key safe left of the front door, code {4000 + person}. Dog in the kitchen.")), ("$now", now));
                 Insert("INSERT INTO contacts (resident_id, name, relationship, phone, is_keyholder) VALUES ($r, $name, 'daughter', $phone, 1)",
                     ("$r", resident), ("$name", $"{FirstNames[(person + 3) % FirstNames.Length]} {last}"), ("$phone", $"07700 91{person:0000}"));
 

@@ -103,7 +103,7 @@ public sealed class DemoNightTests
     {
         Assert.Equal(DemoSeeder.FrequentCheckInDevice, DemoNight.MovementSensor.Id);
         Assert.Equal(DemoNight.SilentDeviceIntervalSeconds, new DemoOptions().FrequentCheckInSeconds);
-        Assert.Equal(DemoNight.DefaultCheckInToleranceSeconds, new Calls.CallOptions().CheckInToleranceSeconds);
+        Assert.Equal(DemoNight.DefaultCheckInToleranceSeconds, new Telecare.Gateway.Calls.CallOptions().CheckInToleranceSeconds);
     }
 
     [Fact]
