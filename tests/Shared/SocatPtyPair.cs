@@ -6,6 +6,8 @@ namespace Telecare.Testing;
 /// <summary>
 /// A pair of real kernel pseudo-terminals joined by socat: bytes written to <see cref="PathA"/> come
 /// out of <see cref="PathB"/> and back. The test owns the process and the temp directory.
+/// socat keeps both slave ends open itself, so the pair outlives a reader that closes its end or is killed: bytes
+/// written meanwhile wait in the pty for the next reader on the same path (as on a real serial line).
 /// </summary>
 public sealed class SocatPtyPair : IAsyncDisposable
 {

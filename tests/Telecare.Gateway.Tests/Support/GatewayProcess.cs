@@ -139,6 +139,35 @@ public sealed class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"The gateway did not become ready within 60 s:\n{Output}");
     }
 
+    /// <summary>
+    /// Bytes the process's thread named <paramref name="threadNamePrefix"/> has read through read(2) so far (rchar in
+    /// /proc/pid/task/tid/io; Linux truncates thread names to 15 characters). Shows that the gateway took bytes off a
+    /// port, e.g. the "serial-read" thread, without asking the gateway.
+    /// </summary>
+    public long BytesReadByThread(string threadNamePrefix)
+    {
+        var process = _process ?? throw new InvalidOperationException("not started");
+        foreach (var task in Directory.GetDirectories($"/proc/{process.Id}/task"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(threadNamePrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var rchar = File.ReadLines(Path.Combine(task, "io")).First(l => l.StartsWith("rchar:", StringComparison.Ordinal));
+                return long.Parse(rchar["rchar:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        throw new InvalidOperationException($"the gateway has no thread named {threadNamePrefix}*");
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like a power cut for the process.</summary>
     public void Kill()
     {

@@ -8,7 +8,8 @@ namespace Telecare.Gateway.Ingress.Serial;
 
 /// <summary>
 /// One alarm receiver on one serial port: read a line, store it, then ACK (0x06) — never before the store's
-/// receipt. An unreadable line is stored as rejected and NAKed so the receiver sends it again. Heartbeats are
+/// receipt. An unreadable line is stored as rejected and NAKed so the receiver sends it again; a line the store
+/// cannot take gets no answer at all, so the receiver sends it again after its ACK timeout. Heartbeats are
 /// acknowledged and supervised; silence beyond the timeout, or the port vanishing, is a <c>receiver.link-down</c>
 /// signal, and the first line after it a <c>receiver.link-up</c>. A vanished port is reopened with back-off.
 /// </summary>
@@ -94,9 +95,9 @@ public sealed partial class SerialReceiverLink
             await ReportLinkUpAsync(cancellationToken);
             if (result.Frame is { } frame)
             {
-                if (frame.Kind == ReceiverFrameKind.Event)
+                if (frame.Kind == ReceiverFrameKind.Event && !await TryStoreAsync(ToSignal(frame), cancellationToken))
                 {
-                    await _sink.SubmitAsync(ToSignal(frame), cancellationToken);
+                    continue;
                 }
 
                 // Heartbeats and link tests are acknowledged like any message but not stored: they repeat by design.
@@ -108,7 +109,11 @@ public sealed partial class SerialReceiverLink
             }
             else if (result.Malformed is { } bad)
             {
-                await _sink.SubmitAsync(Rejected(bad), cancellationToken);
+                if (!await TryStoreAsync(Rejected(bad), cancellationToken))
+                {
+                    continue;
+                }
+
                 LogRejectedLine(_logger, _options.ReceiverId, bad.Reason);
                 // A piece cut from an endless line gets no answer; a whole bad line is NAKed so it comes again.
                 if (result.EndOfLine && bad.Reason != "line-too-long")
@@ -116,6 +121,24 @@ public sealed partial class SerialReceiverLink
                     await connection.RejectAsync(cancellationToken);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// False if the store could not take the line: it then gets no answer at all, so the receiver sends it again after
+    /// its ACK timeout, and the link keeps serving (a store outage must not stop the serial ingress, nor the gateway).
+    /// </summary>
+    private async Task<bool> TryStoreAsync(IncomingSignal signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sink.SubmitAsync(signal, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLineNotStored(_logger, ex, _options.ReceiverId);
+            return false;
         }
     }
 
@@ -264,4 +287,7 @@ public sealed partial class SerialReceiverLink
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Receiver {ReceiverId}: {EventType} could not be stored")]
     private static partial void LogLinkStateNotStored(ILogger logger, Exception exception, string receiverId, string eventType);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Receiver {ReceiverId}: a line could not be stored; not acknowledged, the receiver will send it again")]
+    private static partial void LogLineNotStored(ILogger logger, Exception exception, string receiverId);
 }

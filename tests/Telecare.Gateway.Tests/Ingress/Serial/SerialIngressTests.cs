@@ -177,6 +177,53 @@ public sealed class SerialIngressTests
         Assert.Equal(1, rig.Count("device_ref = 'rx7/1234' AND event_type = 'pendant.press'"));
     }
 
+    [Fact]
+    public async Task A_line_the_store_cannot_commit_gets_no_answer_and_the_link_keeps_serving()
+    {
+        await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None, emulator: false);
+        await using var port = LinuxSerialPort.Open(new SerialPortSettings { Path = rig.Pair.PathA, BaudRate = 9600 });
+        var writer = rig.Gateway.Services.GetRequiredService<StoreWriter>();
+        using var release = new SemaphoreSlim(0);
+        // Hold the writer, then queue a unit that fails the commit of the batch the line will join (as a lock
+        // timeout or a full disk does): the whole batch, the line included, is not stored.
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = writer.ExecuteAsync(_ =>
+        {
+            holding.SetResult();
+            release.Wait(Wait);
+        });
+        await holding.Task.WaitAsync(Wait);
+        var failing = writer.ExecuteAsync<bool>(_ => throw new StoreUnavailableException("the test fails this commit"));
+        var line = Encoding.ASCII.GetBytes("5011 181234E10101001\u0014");
+        await port.Output.WriteAsync(line);
+        await Eventually.TrueAsync(() => writer.QueueDepth >= 2, Wait, "the line to queue behind the failing unit");
+        release.Release();
+        await blocker;
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => failing);
+
+        await AssertNoReplyAsync(port);
+        Assert.Equal(0, rig.Count("device_ref = 'rx7/1234'"));
+
+        // The receiver sends it again after its ACK timeout: the link is still serving and the store takes it now.
+        await port.Output.WriteAsync(line);
+        Assert.Equal(0x06, await ReadReplyAsync(port));
+        Assert.Equal(1, rig.Count("device_ref = 'rx7/1234' AND event_type = 'pendant.press'"));
+    }
+
+    /// <summary>A bounded wait for silence: the one kind of absence a test can only watch for a while.</summary>
+    private static async Task AssertNoReplyAsync(LinuxSerialPort port)
+    {
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            var read = await port.Input.ReadAsync(quiet.Token);
+            Assert.Fail($"the gateway answered 0x{read.Buffer.FirstSpan[0]:X2} to a line it did not store");
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private static async Task<byte> ReadReplyAsync(LinuxSerialPort port)
     {
         var read = await port.Input.ReadAsync().AsTask().WaitAsync(Wait);
