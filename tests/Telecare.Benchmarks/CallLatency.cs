@@ -13,6 +13,7 @@ namespace Telecare.Benchmarks;
 /// Signal → CallRaised: the real gateway as a child process (Kestrel, durable store, triage, SignalR), signals posted
 /// to POST /api/v1/signals at an offered rate, and the time until each one's CallRaised reaches a connected dispatch
 /// console over a WebSocket. Every signal comes from its own registered pendant, so each raises its own call.
+/// The first second of signals warms the process up (JIT, connection pools) and is left out of the figures.
 /// Usage: call-latency [rate=1000] [seconds=10]
 /// </summary>
 internal static class CallLatency
@@ -24,7 +25,7 @@ internal static class CallLatency
     {
         var rate = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-        var total = rate * seconds;
+        var total = rate * (seconds + 1);
         var data = Directory.CreateTempSubdirectory("telecare-call-latency-");
         try
         {
@@ -41,7 +42,7 @@ internal static class CallLatency
                 ["Serilog__MinimumLevel__Default"] = "Warning",
             });
             await gateway.StartAsync();
-            await MeasureAsync(gateway, rate, seconds, total);
+            await MeasureAsync(gateway, rate, seconds, total, warmUp: rate);
         }
         finally
         {
@@ -49,7 +50,7 @@ internal static class CallLatency
         }
     }
 
-    private static async Task MeasureAsync(GatewayProcess gateway, int rate, int seconds, int total)
+    private static async Task MeasureAsync(GatewayProcess gateway, int rate, int seconds, int total, int warmUp)
     {
         var sentAt = new long[total];
         var raisedAt = new long[total];
@@ -117,10 +118,10 @@ internal static class CallLatency
         await Task.WhenAll(posts);
         await Task.WhenAny(allRaised.Task, Task.Delay(TimeSpan.FromSeconds(60)));
 
-        var callLatencies = Latencies(sentAt, raisedAt);
-        var ackLatencies = Latencies(sentAt, acceptedAt);
+        var callLatencies = Latencies(sentAt[warmUp..], raisedAt[warmUp..]);
+        var ackLatencies = Latencies(sentAt[warmUp..], acceptedAt[warmUp..]);
         Console.WriteLine($"signal → CallRaised on a connected dispatch console, {rate}/s offered for {seconds} s " +
-            $"({total} signals over HTTP, each from its own pendant; offered in {offeredFor.TotalSeconds:0.0} s):");
+            $"({total - warmUp} signals over HTTP after {warmUp} to warm up, each from its own pendant; offered in {offeredFor.TotalSeconds:0.0} s):");
         Console.WriteLine($"  CallRaised  {Summary(callLatencies)}   received {raised}/{total}");
         Console.WriteLine($"  HTTP 202    {Summary(ackLatencies)}   failed {failures.Count}{(failures.IsEmpty ? "" : " (" + failures.First() + ")")}");
     }

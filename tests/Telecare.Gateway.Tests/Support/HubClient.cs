@@ -128,6 +128,8 @@ public sealed class HubClient : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         var buffer = new byte[64 * 1024];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        var decoder = Encoding.UTF8.GetDecoder();
         var text = new StringBuilder();
         try
         {
@@ -139,14 +141,18 @@ public sealed class HubClient : IAsyncDisposable
                     break;
                 }
 
-                text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-                int separator;
-                while ((separator = text.ToString().IndexOf(RecordSeparator, StringComparison.Ordinal)) >= 0)
+                // A decoder keeps a character split across two frames whole.
+                var chunk = new string(chars, 0, decoder.GetChars(buffer, 0, result.Count, chars, 0));
+                int start = 0, separator;
+                while ((separator = chunk.IndexOf(RecordSeparator, start)) >= 0)
                 {
-                    var message = text.ToString(0, separator);
-                    text.Remove(0, separator + 1);
-                    Handle(message);
+                    text.Append(chunk, start, separator - start);
+                    Handle(text.ToString());
+                    text.Clear();
+                    start = separator + 1;
                 }
+
+                text.Append(chunk, start, chunk.Length - start);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
