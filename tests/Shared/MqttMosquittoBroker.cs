@@ -14,7 +14,7 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
     private readonly List<string> _earlierOutput = [];
     private MqttTestProcess? _process;
 
-    private MqttMosquittoBroker(string executable, DirectoryInfo dir, int port, bool verbose)
+    private MqttMosquittoBroker(string executable, DirectoryInfo dir, int port, bool verbose, IEnumerable<string> listenerOptions)
     {
         _executable = executable;
         _dir = dir;
@@ -24,6 +24,7 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
         File.WriteAllText(_config, string.Join('\n',
         [
             $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
+            .. listenerOptions,
             "allow_anonymous true",
             "persistence true",
             $"persistence_location {dir.FullName}/",
@@ -34,6 +35,9 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The broker's own temporary folder (config, persistence, any files a test puts there).</summary>
+    public string Folder => _dir.FullName;
 
     /// <summary>Everything mosquitto logged, across restarts (every packet when started verbose).</summary>
     public string Output
@@ -51,7 +55,8 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
     public string CurrentOutput => _process?.Output ?? "";
 
     /// <param name="verbose">Log every packet (<c>log_type all</c>), for tests that check what crossed the wire.</param>
-    public static async Task<MqttMosquittoBroker> StartAsync(bool verbose = false)
+    /// <param name="listenerOptions">Config lines for the listener, given the broker's folder (for example TLS files written there).</param>
+    public static async Task<MqttMosquittoBroker> StartAsync(bool verbose = false, Func<string, IEnumerable<string>>? listenerOptions = null)
     {
         var executable = MqttTestProcess.Find("mosquitto", "mosquitto");
         var dir = Directory.CreateTempSubdirectory("telecare-mosquitto-");
@@ -61,7 +66,7 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
         {
             File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF);
         }
-        var broker = new MqttMosquittoBroker(executable, dir, MqttTestProcess.FreePort(), verbose);
+        var broker = new MqttMosquittoBroker(executable, dir, MqttTestProcess.FreePort(), verbose, listenerOptions?.Invoke(dir.FullName) ?? []);
         await broker.RunAsync();
         return broker;
     }

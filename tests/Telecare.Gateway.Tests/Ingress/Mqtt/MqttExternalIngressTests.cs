@@ -39,18 +39,24 @@ public sealed class MqttExternalIngressTests : IAsyncLifetime
     }
 
     /// <summary>A gateway in External mode on the test's mosquitto, with the test device registered, once it has subscribed.</summary>
-    private async Task<GatewayFactory> StartGatewayAsync(string clientId, string? databasePath = null, bool register = true)
+    private async Task<GatewayFactory> StartGatewayAsync(string clientId, string? databasePath = null, bool register = true,
+        MqttMosquittoBroker? broker = null, IDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Mqtt:Mode"] = "External",
             ["Mqtt:External:Host"] = "127.0.0.1",
-            ["Mqtt:External:Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:External:Port"] = (broker ?? _broker).Port.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:External:ClientId"] = clientId,
         };
         if (databasePath is not null)
         {
             settings["Store:Path"] = databasePath;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         var factory = new GatewayFactory(settings);
@@ -241,6 +247,26 @@ public sealed class MqttExternalIngressTests : IAsyncLifetime
         Assert.NotEmpty(inB);
         Assert.Empty(inA.Intersect(inB));
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), inA.Concat(inB).Order());
+    }
+
+    [Fact]
+    public async Task Over_tls_the_gateway_trusts_the_configured_ca_file()
+    {
+        var tls = await MqttMosquittoBroker.StartAsync(listenerOptions: folder => TestCertificateAuthority.WriteBrokerFiles(folder));
+        _owned.Add(tls);
+        var caFile = Path.Combine(tls.Folder, "ca.pem");
+        var gateway = await StartGatewayAsync("gw-tls", broker: tls, extra: new Dictionary<string, string?>
+        {
+            ["Mqtt:External:UseTls"] = "true",
+            ["Mqtt:External:CaFile"] = caFile,
+        });
+
+        var publish = MqttTestProcess.Start(_pub, ["-h", "localhost", "-p", tls.Port.ToString(CultureInfo.InvariantCulture), "--cafile", caFile,
+            "-V", "mqttv5", "-i", Device, "-q", "1", "-t", $"telecare/v1/{Device}/event", "-m", """{"seq":5,"type":"pendant.press"}"""]);
+        _owned.Add(publish);
+        Assert.True(await publish.WaitForExitAsync() == 0, publish.Output);
+
+        await Eventually.TrueAsync(() => Stored(gateway, "sequence = 5") == 1, Wait, "the event sent over TLS");
     }
 
     private static List<long> Sequences(GatewayFactory factory)
