@@ -12,7 +12,12 @@ public sealed class MqttExternalNotifier : IDeviceNotifier
     {
         if (Client is { } client)
         {
-            await client.PublishAsync(new MqttApplicationMessage(MqttDeviceTopics.Ack(deviceId), payload, MqttQos.AtLeastOnce), cancellationToken);
+            var result = await client.PublishAsync(new MqttApplicationMessage(MqttDeviceTopics.Ack(deviceId), payload, MqttQos.AtLeastOnce), cancellationToken);
+            if (!result.IsSuccess)
+            {
+                // Most likely the broker's ACL does not let the gateway write to the device's ack topic.
+                throw new InvalidOperationException($"the broker refused the ack: {result.ReasonCode} {result.ReasonString}");
+            }
         }
     }
 }
