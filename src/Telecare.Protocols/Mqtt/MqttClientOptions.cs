@@ -44,8 +44,9 @@ public sealed class MqttClientOptions
     public MqttCodecLimits Limits { get; set; } = MqttCodecLimits.Default;
 
     /// <summary>
-    /// Called for every incoming message, one at a time in arrival order. The PUBACK/PUBREC is sent only
-    /// after the returned task completes, with its reason code on MQTT 5. Throwing leaves the message
+    /// Called for every incoming message, in arrival order; calls may overlap (a bounded number, about <see cref="ReceiveMaximum"/>
+    /// unfinished), so a durable sink can commit them in groups. The PUBACK/PUBREC is sent only after the returned
+    /// task completes, in arrival order, with its reason code on MQTT 5. Throwing leaves the message
     /// unacknowledged: the connection is closed and the server delivers it again.
     /// </summary>
     public Func<MqttApplicationMessage, CancellationToken, ValueTask<MqttPublishOutcome>>? MessageHandler { get; set; }

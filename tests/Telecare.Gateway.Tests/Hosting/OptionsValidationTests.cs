@@ -11,6 +11,7 @@ public sealed class OptionsValidationTests
     [InlineData("Signals:DedupeWindowSeconds", "0")]
     [InlineData("Signals:MaxBodyBytes", "10")]
     [InlineData("Telemetry:OtlpEndpoint", "not a url")]
+    [InlineData("Mqtt:Mode", "Cluster")]
     public void A_bad_value_stops_the_start_with_a_message_naming_the_key(string key, string value)
     {
         using var factory = new GatewayFactory(new Dictionary<string, string?> { [key] = value });
@@ -20,6 +21,25 @@ public sealed class OptionsValidationTests
         var messages = string.Join(" | ", Flatten(error).Select(e => e.Message));
         Assert.Contains(key, messages);
         Assert.Contains(Flatten(error), e => e is OptionsValidationException);
+    }
+
+    [Theory]
+    [InlineData("Mqtt:External:Host", null)]
+    [InlineData("Mqtt:External:Port", "0")]
+    [InlineData("Mqtt:External:CaFile", "/no/such/ca.pem")]
+    public void External_mqtt_settings_are_checked_with_the_key_named(string key, string? value)
+    {
+        using var factory = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "External",
+            ["Mqtt:External:Host"] = "broker.example",
+            ["Mqtt:External:UseTls"] = "true",
+            [key] = value,
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains(key, string.Join(" | ", Flatten(error).Select(e => e.Message)));
     }
 
     [Fact]

@@ -118,6 +118,43 @@ public sealed class MqttClientProtocolTests
     }
 
     [Fact]
+    public async Task Handlers_overlap_but_acknowledgements_keep_arrival_order()
+    {
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = ScriptedOptions(V5);
+        options.MessageHandler = async (m, ct) =>
+        {
+            if (m.Payload.Span.SequenceEqual("1"u8))
+            {
+                await first.Task.WaitAsync(ct);
+            }
+            else
+            {
+                secondStarted.TrySetResult();
+            }
+
+            return MqttPublishOutcome.Success;
+        };
+        await using var client = new MqttClient(options, _time);
+        var connecting = client.ConnectAsync();
+        var server = await NextServerAsync();
+        await AcceptAsync(server, false);
+        await connecting;
+
+        await server.SendAsync(new MqttPublishPacket("telecare/v1/dev1/event", "1"u8.ToArray(), MqttQos.AtLeastOnce, false) { PacketId = 1 });
+        await server.SendAsync(new MqttPublishPacket("telecare/v1/dev1/event", "2"u8.ToArray(), MqttQos.AtLeastOnce, false) { PacketId = 2 });
+        // The second message is handed over while the first is still being handled (a sink can commit both at once)...
+        await secondStarted.Task.WaitAsync(MqttTestPeer.Timeout);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await server.ReceiveAsync<MqttPingReqPacket>(); // ...yet neither is acknowledged while the first is unfinished.
+        first.SetResult();
+        Assert.Equal((ushort)1, (await server.ReceiveAsync<MqttPubAckPacket>()).PacketId);
+        Assert.Equal((ushort)2, (await server.ReceiveAsync<MqttPubAckPacket>()).PacketId);
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Incoming_qos2_is_handed_over_once_even_when_resent()
     {
         var calls = 0;

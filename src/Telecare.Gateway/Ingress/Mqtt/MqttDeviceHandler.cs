@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text;
-using Telecare.Core.Signals;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Signals;
 using Telecare.Gateway.Store;
 using Telecare.Protocols.Mqtt;
 
@@ -12,19 +8,13 @@ namespace Telecare.Gateway.Ingress.Mqtt;
 /// <summary>
 /// The gateway's side of the embedded broker (DESIGN.md "MQTT device contract"): devices sign in with their id and
 /// secret, may only use topics under <c>telecare/v1/{their id}/</c>, and a PUBLISH is acknowledged only after the
-/// signal sink's durable receipt. A malformed payload is stored as rejected and answered 0x99 (MQTT 5).
+/// signal sink's durable receipt (<see cref="MqttSignalIntake"/>).
 /// </summary>
 public sealed partial class MqttDeviceHandler(
-    ISignalSink sink,
+    MqttSignalIntake intake,
     SqliteConnectionFactory store,
-    TimeProvider time,
     ILogger<MqttDeviceHandler> logger) : IMqttBrokerHandler
 {
-    public const string TopicRoot = "telecare/v1/";
-
-    /// <summary>Set once the broker exists, so the handler can send the device its `ack`.</summary>
-    public MqttBroker? Broker { get; set; }
-
     public ValueTask<MqttConnectResult> AuthenticateAsync(MqttConnectRequest request, CancellationToken cancellationToken)
     {
         var deviceId = request.Username;
@@ -41,104 +31,18 @@ public sealed partial class MqttDeviceHandler(
 
     public bool CanSubscribe(MqttBrokerClient client, string topicFilter) => topicFilter.StartsWith(Prefix(client), StringComparison.Ordinal);
 
-    public async ValueTask<MqttPublishOutcome> OnPublishAsync(MqttBrokerClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
+    /// <summary>Throws when the store cannot commit: the broker then closes without an ack and the device sends again.</summary>
+    public ValueTask<MqttPublishOutcome> OnPublishAsync(MqttBrokerClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         var deviceId = (string)client.State!;
-        var kind = message.Topic.Length > Prefix(client).Length ? message.Topic[Prefix(client).Length..] : "";
-        var signal = kind switch
-        {
-            "event" => Parse(message, deviceId, defaultType: null),
-            "heartbeat" => Parse(message, deviceId, EventTypes.DeviceHeartbeat),
-            "status" => Status(message, deviceId),
-            // Our own messages to the device (ack, config) and anything else a device may keep for itself.
-            "ack" or "config" => null,
-            _ => Rejected(message, deviceId, $"topic '{kind}' is not part of the device contract"),
-        };
-        if (signal is null)
-        {
-            return MqttPublishOutcome.Success;
-        }
-
-        // Throws when the store cannot commit: the broker then closes without an ack and the device sends again.
-        var receipt = await sink.SubmitAsync(signal, cancellationToken);
-        if (signal.IsRejected)
-        {
-            LogRejected(logger, deviceId, signal.RejectionReason!);
-            return MqttPublishOutcome.PayloadFormatInvalid(signal.RejectionReason!);
-        }
-
-        if (kind == "event" && !receipt.Duplicate)
-        {
-            _ = AcknowledgeToDeviceAsync(deviceId, signal.Sequence, "received");
-        }
-
-        return MqttPublishOutcome.Success;
+        var prefix = Prefix(client);
+        var kind = message.Topic.Length > prefix.Length ? message.Topic[prefix.Length..] : "";
+        return intake.AcceptAsync(deviceId, kind, message, cancellationToken);
     }
 
     public void OnClientConnected(MqttBrokerClient client) => LogConnected(logger, client.ClientId, client.ProtocolVersion);
 
-    /// <summary>Tells the device what happened to its alarm ("received", "answered", "responder-on-the-way").</summary>
-    public async Task AcknowledgeToDeviceAsync(string deviceId, long? sequence, string status)
-    {
-        if (Broker is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var payload = Encoding.UTF8.GetBytes($$"""{"seq":{{(sequence is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}},"status":"{{status}}","at":"{{time.GetUtcNow():O}}"}""");
-            await Broker.PublishAsync($"{TopicRoot}{deviceId}/ack", payload, MqttQos.AtLeastOnce);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The alarm is stored and on its way to a handler; only the courtesy message failed.
-            LogAckFailed(logger, ex, deviceId);
-        }
-    }
-
-    private static string Prefix(MqttBrokerClient client) => $"{TopicRoot}{client.State}/";
-
-    private static IncomingSignal Parse(MqttApplicationMessage message, string deviceId, string? defaultType)
-    {
-        var parsed = HttpSignalParser.Parse(message.Payload, SignalSource.Mqtt, deviceId, defaultType);
-        return parsed.Signal ?? Rejected(message, deviceId, $"{parsed.Field}: {parsed.Error}");
-    }
-
-    /// <summary>`online` when the device connects, `offline` as its last will (or a clean goodbye).</summary>
-    private IncomingSignal Status(MqttApplicationMessage message, string deviceId)
-    {
-        var text = Encoding.UTF8.GetString(message.Payload.Span).Trim();
-        var type = text switch
-        {
-            "offline" => EventTypes.DeviceOffline,
-            "online" => EventTypes.DeviceRestore,
-            _ => null,
-        };
-        if (type is null)
-        {
-            return Rejected(message, deviceId, "status must be 'online' or 'offline'");
-        }
-
-        return new IncomingSignal
-        {
-            Source = SignalSource.Mqtt,
-            DeviceRef = deviceId,
-            // Each status change is its own occurrence: the gateway's clock tells two 'offline's apart.
-            Sequence = -time.GetUtcNow().ToUnixTimeMilliseconds(),
-            EventType = type,
-            RawFrame = message.Payload,
-            DataJson = """{"topic":"status"}""",
-        };
-    }
-
-    private static IncomingSignal Rejected(MqttApplicationMessage message, string deviceId, string reason) => new()
-    {
-        Source = SignalSource.Mqtt,
-        DeviceRef = deviceId,
-        RawFrame = message.Payload,
-        RejectionReason = reason,
-    };
+    private static string Prefix(MqttBrokerClient client) => MqttDeviceTopics.Prefix((string)client.State!);
 
     private bool Verify(string deviceId, ReadOnlySpan<byte> password)
     {
@@ -151,12 +55,6 @@ public sealed partial class MqttDeviceHandler(
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "MQTT sign-in refused for '{DeviceId}' from {Address}")]
     private static partial void LogRefused(ILogger logger, string deviceId, string? address);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "MQTT message from {DeviceId} rejected: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string deviceId, string reason);
-
     [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "MQTT device {DeviceId} connected ({Version})")]
     private static partial void LogConnected(ILogger logger, string deviceId, MqttProtocolVersion version);
-
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Could not send the ack to device {DeviceId}")]
-    private static partial void LogAckFailed(ILogger logger, Exception exception, string deviceId);
 }

@@ -2,29 +2,67 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Telecare.Gateway.Ingress.Mqtt;
 
-/// <summary>Section "Mqtt": the embedded broker devices connect to.</summary>
-public sealed class MqttIngressOptions
+/// <summary>Section "Mqtt": how devices reach the gateway over MQTT.</summary>
+public sealed class MqttIngressOptions : IValidatableObject
 {
     public const string Section = "Mqtt";
 
-    /// <summary>"Embedded" (the gateway is the broker) or "Off". External mode (a client of another broker) is not wired yet.</summary>
-    [RegularExpression("^(Embedded|Off)$", ErrorMessage = "must be Embedded or Off (External is not available yet)")]
-    public string Mode { get; set; } = "Embedded";
+    public const string EmbeddedMode = "Embedded";
 
-    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    public const string ExternalMode = "External";
+
+    public const string OffMode = "Off";
+
+    /// <summary>"Embedded" (the gateway is the broker), "External" (a client of another broker, see <see cref="External"/>) or "Off".</summary>
+    [RegularExpression("^(Embedded|External|Off)$", ErrorMessage = "must be Embedded, External or Off")]
+    public string Mode { get; set; } = EmbeddedMode;
+
+    /// <summary>TCP port of the embedded broker; 0 picks a free one (tests).</summary>
     [Range(0, 65535)]
     public int Port { get; set; } = 1883;
 
-    /// <summary>Address to listen on.</summary>
+    /// <summary>Address the embedded broker listens on.</summary>
     [Required]
     public string Address { get; set; } = "0.0.0.0";
 
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 25_000;
 
+    /// <summary>Largest MQTT packet accepted (both modes).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxPacketSize { get; set; } = 64 * 1024;
 
     /// <summary>Anonymous clients, no ACL, any topic: for running general MQTT conformance suites only. Logged loudly.</summary>
     public bool ConformanceMode { get; set; }
+
+    /// <summary>Section "Mqtt:External": the broker the gateway subscribes to in External mode.</summary>
+    public MqttExternalOptions External { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Mode != ExternalMode)
+        {
+            yield break;
+        }
+
+        // Nested settings matter only in External mode; a half-filled section is harmless otherwise.
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(External, new ValidationContext(External), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"External:{m}"));
+        }
+
+        if (External.CaFile is { Length: > 0 } ca)
+        {
+            if (!External.UseTls)
+            {
+                yield return new ValidationResult("a CA file needs UseTls = true", ["External:CaFile"]);
+            }
+            else if (!File.Exists(ca))
+            {
+                yield return new ValidationResult($"file '{ca}' does not exist", ["External:CaFile"]);
+            }
+        }
+    }
 }

@@ -7,16 +7,17 @@ using Telecare.Protocols.Mqtt;
 
 namespace Telecare.Gateway.Ingress.Mqtt;
 
-/// <summary>Runs the embedded MQTT broker for the gateway's devices and reports it to readiness.</summary>
+/// <summary>Embedded mode: runs the gateway's own MQTT broker for its devices and reports it to readiness.</summary>
 public sealed partial class MqttIngressService(
     IOptions<MqttIngressOptions> options,
     MqttDeviceHandler handler,
+    MqttEmbeddedNotifier notifier,
     IngressHealth health,
     SignalMetrics metrics,
     TimeProvider time,
     ILogger<MqttIngressService> logger) : IHostedService, IAsyncDisposable
 {
-    private const string HealthName = "mqtt";
+    public const string HealthName = "mqtt";
     private MqttBroker? _broker;
 
     /// <summary>Where the broker listens (the real port when configured with 0).</summary>
@@ -27,7 +28,7 @@ public sealed partial class MqttIngressService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.Mode == "Off")
+        if (settings.Mode != MqttIngressOptions.EmbeddedMode)
         {
             return;
         }
@@ -46,7 +47,7 @@ public sealed partial class MqttIngressService(
             ConformanceMode = settings.ConformanceMode,
             Log = message => LogBroker(logger, message),
         }, handler, time);
-        handler.Broker = _broker;
+        notifier.Broker = _broker;
         await _broker.StartAsync(cancellationToken);
         metrics.Meter.CreateObservableGauge("telecare.mqtt.connections", () => _broker?.ConnectionCount ?? 0, "{connection}", "Connected MQTT devices");
         health.Report(HealthName, true, null, time.GetUtcNow());
@@ -55,6 +56,12 @@ public sealed partial class MqttIngressService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_broker is null)
+        {
+            return;
+        }
+
+        notifier.Broker = null;
         health.Report(HealthName, false, "stopped", time.GetUtcNow());
         await DisposeAsync();
     }
@@ -83,9 +90,19 @@ public static class MqttIngressExtensions
     public static IHostApplicationBuilder AddMqttIngress(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<MqttIngressOptions>(MqttIngressOptions.Section);
+        builder.Services.AddSingleton<MqttSignalIntake>();
+        builder.Services.AddSingleton<MqttEmbeddedNotifier>();
+        builder.Services.AddSingleton<MqttExternalNotifier>();
+        // The mode is read when the notifier is first needed, after configuration (and test overrides) is final.
+        builder.Services.AddSingleton<IDeviceNotifier>(provider =>
+            provider.GetRequiredService<IOptions<MqttIngressOptions>>().Value.Mode == MqttIngressOptions.ExternalMode
+                ? provider.GetRequiredService<MqttExternalNotifier>()
+                : provider.GetRequiredService<MqttEmbeddedNotifier>());
         builder.Services.AddSingleton<MqttDeviceHandler>();
         builder.Services.AddSingleton<MqttIngressService>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<MqttIngressService>());
+        builder.Services.AddSingleton<MqttExternalIngressService>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<MqttExternalIngressService>());
         return builder;
     }
 }

@@ -1,39 +1,62 @@
-using Telecare.Testing;
 using System.Globalization;
 using System.Net.Sockets;
 
-namespace Telecare.Protocols.Tests.Mqtt;
+namespace Telecare.Testing;
 
 /// <summary>A real mosquitto on a free loopback port with a temporary config and persistence directory.</summary>
 internal sealed class MqttMosquittoBroker : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
     private readonly string _executable;
     private readonly DirectoryInfo _dir;
     private readonly string _config;
+    private readonly List<string> _earlierOutput = [];
     private MqttTestProcess? _process;
 
-    private MqttMosquittoBroker(string executable, DirectoryInfo dir, int port)
+    private MqttMosquittoBroker(string executable, DirectoryInfo dir, int port, bool verbose, IEnumerable<string> listenerOptions)
     {
         _executable = executable;
         _dir = dir;
         Port = port;
         _config = Path.Combine(dir.FullName, "mosquitto.conf");
+        // stderr, not stdout: mosquitto buffers stdout when it is not a terminal, and tests read the log as it happens.
         File.WriteAllText(_config, string.Join('\n',
         [
             $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
+            .. listenerOptions,
             "allow_anonymous true",
             "persistence true",
             $"persistence_location {dir.FullName}/",
-            "log_dest stdout",
-            "log_type error",
-            "log_type warning",
+            "log_dest stderr",
+            .. verbose ? ["log_type all"] : new[] { "log_type error", "log_type warning" },
             "",
         ]));
     }
 
     public int Port { get; }
 
-    public static async Task<MqttMosquittoBroker> StartAsync()
+    /// <summary>The broker's own temporary folder (config, persistence, any files a test puts there).</summary>
+    public string Folder => _dir.FullName;
+
+    /// <summary>Everything mosquitto logged, across restarts (every packet when started verbose).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_earlierOutput)
+            {
+                return string.Join('\n', [.. _earlierOutput, _process?.Output ?? ""]);
+            }
+        }
+    }
+
+    /// <summary>What the running mosquitto has logged since it (re)started.</summary>
+    public string CurrentOutput => _process?.Output ?? "";
+
+    /// <param name="verbose">Log every packet (<c>log_type all</c>), for tests that check what crossed the wire.</param>
+    /// <param name="listenerOptions">Config lines for the listener, given the broker's folder (for example TLS files written there).</param>
+    public static async Task<MqttMosquittoBroker> StartAsync(bool verbose = false, Func<string, IEnumerable<string>>? listenerOptions = null)
     {
         var executable = MqttTestProcess.Find("mosquitto", "mosquitto");
         var dir = Directory.CreateTempSubdirectory("telecare-mosquitto-");
@@ -43,7 +66,7 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
         {
             File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF);
         }
-        var broker = new MqttMosquittoBroker(executable, dir, MqttTestProcess.FreePort());
+        var broker = new MqttMosquittoBroker(executable, dir, MqttTestProcess.FreePort(), verbose, listenerOptions?.Invoke(dir.FullName) ?? []);
         await broker.RunAsync();
         return broker;
     }
@@ -51,7 +74,7 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
     private async Task RunAsync()
     {
         _process = MqttTestProcess.Start(_executable, "-c", _config);
-        var deadline = DateTime.UtcNow + MqttTestPeer.Timeout;
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
         {
             if (_process.HasExited)
@@ -89,6 +112,11 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
         if (_process is not null)
         {
             await _process.TerminateAsync();
+            lock (_earlierOutput)
+            {
+                _earlierOutput.Add(_process.Output);
+            }
+
             await _process.DisposeAsync();
             _process = null;
         }
@@ -106,6 +134,9 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
             _dir.Delete(recursive: true);
         }
         catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
         {
         }
     }

@@ -1,0 +1,18 @@
+using Telecare.Protocols.Mqtt;
+
+namespace Telecare.Gateway.Ingress.Mqtt;
+
+/// <summary>Embedded mode: the gateway's own broker delivers the ack to the device's subscriptions.</summary>
+public sealed class MqttEmbeddedNotifier : IDeviceNotifier
+{
+    /// <summary>Set by <see cref="MqttIngressService"/> once the broker runs.</summary>
+    public MqttBroker? Broker { get; set; }
+
+    public async Task PublishAckAsync(string deviceId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (Broker is { } broker)
+        {
+            await broker.PublishAsync(MqttDeviceTopics.Ack(deviceId), payload, MqttQos.AtLeastOnce, cancellationToken: cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using Telecare.Core.Signals;
+using Telecare.Gateway.Signals;
+using Telecare.Protocols.Mqtt;
+
+namespace Telecare.Gateway.Ingress.Mqtt;
+
+/// <summary>
+/// A device's MQTT message → signal → durable sink, the same in both modes. The returned outcome is what the
+/// PUBACK/PUBREC carries, so it is produced only after the sink's receipt; a malformed payload is stored as
+/// rejected and answered 0x99 (payload format invalid).
+/// </summary>
+public sealed partial class MqttSignalIntake(
+    ISignalSink sink,
+    IDeviceNotifier notifier,
+    TimeProvider time,
+    ILogger<MqttSignalIntake> logger)
+{
+    /// <summary>Throws when the store cannot commit: the caller then leaves the message unacknowledged.</summary>
+    public async ValueTask<MqttPublishOutcome> AcceptAsync(string deviceId, string kind, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var signal = kind switch
+        {
+            "event" => Parse(message, deviceId, defaultType: null),
+            "heartbeat" => Parse(message, deviceId, EventTypes.DeviceHeartbeat),
+            "status" => Status(message, deviceId),
+            // Our own messages to the device (ack, config) and anything else a device may keep for itself.
+            "ack" or "config" => null,
+            _ => Rejected(message, deviceId, $"topic '{kind}' is not part of the device contract"),
+        };
+        if (signal is null)
+        {
+            return MqttPublishOutcome.Success;
+        }
+
+        var receipt = await sink.SubmitAsync(signal, cancellationToken);
+        if (signal.IsRejected)
+        {
+            LogRejected(logger, deviceId, signal.RejectionReason!);
+            return MqttPublishOutcome.PayloadFormatInvalid(signal.RejectionReason!);
+        }
+
+        if (kind == "event" && !receipt.Duplicate)
+        {
+            _ = AcknowledgeToDeviceAsync(deviceId, signal.Sequence, "received");
+        }
+
+        return MqttPublishOutcome.Success;
+    }
+
+    /// <summary>Tells the device what happened to its alarm ("received", "answered", "responder-on-the-way").</summary>
+    public async Task AcknowledgeToDeviceAsync(string deviceId, long? sequence, string status)
+    {
+        try
+        {
+            var payload = Encoding.UTF8.GetBytes($$"""{"seq":{{(sequence is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}},"status":"{{status}}","at":"{{time.GetUtcNow():O}}"}""");
+            await notifier.PublishAckAsync(deviceId, payload);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The alarm is stored and on its way to a handler; only the courtesy message failed.
+            LogAckFailed(logger, ex, deviceId);
+        }
+    }
+
+    private static IncomingSignal Parse(MqttApplicationMessage message, string deviceId, string? defaultType)
+    {
+        var parsed = HttpSignalParser.Parse(message.Payload, SignalSource.Mqtt, deviceId, defaultType);
+        return parsed.Signal ?? Rejected(message, deviceId, $"{parsed.Field}: {parsed.Error}");
+    }
+
+    /// <summary>`online` when the device connects, `offline` as its last will (or a clean goodbye).</summary>
+    private IncomingSignal Status(MqttApplicationMessage message, string deviceId)
+    {
+        var text = Encoding.UTF8.GetString(message.Payload.Span).Trim();
+        var type = text switch
+        {
+            "offline" => EventTypes.DeviceOffline,
+            "online" => EventTypes.DeviceRestore,
+            _ => null,
+        };
+        if (type is null)
+        {
+            return Rejected(message, deviceId, "status must be 'online' or 'offline'");
+        }
+
+        return new IncomingSignal
+        {
+            Source = SignalSource.Mqtt,
+            DeviceRef = deviceId,
+            // Each status change is its own occurrence: the gateway's clock tells two 'offline's apart.
+            Sequence = -time.GetUtcNow().ToUnixTimeMilliseconds(),
+            EventType = type,
+            RawFrame = message.Payload,
+            DataJson = """{"topic":"status"}""",
+        };
+    }
+
+    private static IncomingSignal Rejected(MqttApplicationMessage message, string deviceId, string reason) => new()
+    {
+        Source = SignalSource.Mqtt,
+        DeviceRef = deviceId,
+        RawFrame = message.Payload,
+        RejectionReason = reason,
+    };
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "MQTT message from {DeviceId} rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Could not send the ack to device {DeviceId}")]
+    private static partial void LogAckFailed(ILogger logger, Exception exception, string deviceId);
+}
