@@ -23,6 +23,12 @@ public static class HttpSignalParser
     /// </summary>
     public static Result Parse(ReadOnlyMemory<byte> body, SignalSource source, string? deviceId, string? defaultType)
     {
+        // The JSON reader checks UTF-8 only when a string is read; a bad byte must be a rejection, not an exception later.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return Fail("body", "is not valid UTF-8", "unknown");
+        }
+
         JsonDocument document;
         try
         {
