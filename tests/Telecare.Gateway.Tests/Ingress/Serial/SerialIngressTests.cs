@@ -163,6 +163,40 @@ public sealed class SerialIngressTests
     }
 
     [Fact]
+    public async Task An_unterminated_flood_is_cut_stored_as_rejected_and_the_line_keeps_working()
+    {
+        await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None, emulator: false);
+        await using var port = LinuxSerialPort.Open(new SerialPortSettings { Path = rig.Pair.PathA, BaudRate = 9600 });
+
+        // 20 KB of noise with no terminator: far beyond the 512-byte line limit, never buffered whole.
+        var flood = new byte[20_000];
+        new Random(7).NextBytes(flood);
+        for (var i = 0; i < flood.Length; i++)
+        {
+            flood[i] = (byte)('A' + (flood[i] % 26));
+        }
+
+        await port.Output.WriteAsync(flood);
+        await rig.WaitForSignalAsync("rejection_reason = 'line-too-long'");
+        Assert.True(rig.Count("rejection_reason = 'line-too-long' AND length(raw_frame) > 600") == 0, "a cut line was kept longer than the limit");
+
+        // The next real line, after a terminator ends the flood, is read, stored and acknowledged.
+        await port.Output.WriteAsync(Encoding.ASCII.GetBytes("\u0014"));
+        await port.Output.WriteAsync(Encoding.ASCII.GetBytes("5011 181234E10101001\u0014"));
+        await Eventually.TrueAsync(() => rig.Count("device_ref = 'rx7/1234' AND event_type = 'pendant.press'") == 1, Wait, "the good line after the flood");
+
+        // The cut pieces were each refused (NAK) and the good line acknowledged last.
+        var replies = new List<byte>();
+        while (replies.LastOrDefault() != 0x06)
+        {
+            replies.Add(await ReadReplyAsync(port));
+        }
+
+        Assert.All(replies[..^1], r => Assert.Equal(0x15, r));
+        Assert.Equal(0, rig.Count("rejection_reason IS NULL AND device_ref <> 'rx7/1234'"));
+    }
+
+    [Fact]
     public async Task A_garbage_line_is_stored_rejected_and_refused_with_NAK_and_a_good_line_after_it_gets_ACK()
     {
         await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None, emulator: false);
