@@ -100,7 +100,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         foreach (var (key, value) in _environment)
         {
-            start.Environment[key] = value;
+            // "{port}" is the HTTP port this process was given (for settings that name their own endpoints).
+            start.Environment[key] = value.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
