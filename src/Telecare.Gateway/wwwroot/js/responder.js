@@ -130,8 +130,10 @@ async function act(method, a, args, button) {
 }
 
 $('#duty-toggle').addEventListener('click', async (e) => {
+  // currentTarget is only set while the event is dispatched: keep the button for after the await.
+  const button = e.currentTarget;
   const want = !state.onDuty;
-  e.currentTarget.disabled = true;
+  button.disabled = true;
   try {
     await live.invoke('SetOnDuty', want);
     state.onDuty = want;
@@ -140,7 +142,7 @@ $('#duty-toggle').addEventListener('click', async (e) => {
   } catch (error) {
     showResult(result, false, `Could not change duty: ${reason(error)}`);
   } finally {
-    e.currentTarget.disabled = false;
+    button.disabled = false;
   }
 });
 $('#logout').addEventListener('click', async () => { await live.stop().catch(() => {}); await logout(); });
