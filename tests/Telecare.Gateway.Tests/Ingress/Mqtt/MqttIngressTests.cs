@@ -89,6 +89,28 @@ public sealed class MqttIngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_cannot_subscribe_outside_its_own_prefix_and_hears_only_its_own_topics()
+    {
+        var port = int.Parse(_port, CultureInfo.InvariantCulture);
+        await using var device = new Telecare.Protocols.Mqtt.MqttClient(new Telecare.Protocols.Mqtt.MqttClientOptions
+        {
+            Port = port, ClientId = "mq-pendant-1", Username = "mq-pendant-1", Password = _secret, AutoReconnect = false,
+        });
+        await device.ConnectAsync();
+        var granted = await device.SubscribeAsync(
+        [
+            new("telecare/v1/someone-else/ack", Telecare.Protocols.Mqtt.MqttQos.AtLeastOnce),
+            new("#", Telecare.Protocols.Mqtt.MqttQos.AtLeastOnce),
+            new("telecare/v1/+/ack", Telecare.Protocols.Mqtt.MqttQos.AtLeastOnce),
+            new("telecare/v1/mq-pendant-1/ack", Telecare.Protocols.Mqtt.MqttQos.AtLeastOnce),
+        ]);
+        Assert.Equal(Telecare.Protocols.Mqtt.MqttReasonCode.NotAuthorized, granted[0]);
+        Assert.Equal(Telecare.Protocols.Mqtt.MqttReasonCode.NotAuthorized, granted[1]);
+        Assert.Equal(Telecare.Protocols.Mqtt.MqttReasonCode.NotAuthorized, granted[2]);
+        Assert.Equal(Telecare.Protocols.Mqtt.MqttReasonCode.GrantedQos1, granted[3]);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_stored_as_rejected_and_answered_0x99_on_mqtt5()
     {
         await using var bad = await PublishAsync("mqttv5", "telecare/v1/mq-pendant-1/event", "{not json");
