@@ -17,6 +17,8 @@ public sealed class DeviceOutboxTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly HeldNotifier _notifier = new();
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 2, 0, 0, TimeSpan.Zero));
+    private readonly Dictionary<string, long> _rows = [];
     private GatewayFactory _factory = null!;
     private HttpClient _installer = null!;
 
@@ -24,12 +26,21 @@ public sealed class DeviceOutboxTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new GatewayFactory { TestServices = services => services.AddSingleton<IDeviceNotifier>(_notifier) };
+        _factory = new GatewayFactory
+        {
+            TestServices = services =>
+            {
+                services.AddSingleton<IDeviceNotifier>(_notifier);
+                services.AddSingleton<TimeProvider>(_clock);
+            },
+        };
         _installer = _factory.ClientAs(Roles.Installer);
         foreach (var device in new[] { """{"type":"receiver-account","receiverId":"rx1","account":"1234"}""", """{"type":"pendant","deviceId":"mq-held-1"}""", """{"type":"pendant","deviceId":"mq-held-2"}""" })
         {
             var registered = await _installer.PostAsync("/api/v1/devices", Json(device));
             Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+            var view = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("device");
+            _rows[view.GetProperty("deviceId").GetString()!] = view.GetProperty("id").GetInt64();
         }
     }
 
@@ -71,9 +82,24 @@ public sealed class DeviceOutboxTests : IAsyncLifetime
         // The receiver account's claim came first: had it been queued, it would have been tried first.
         Assert.Equal(["mq-held-1", "mq-held-2"], _notifier.Acks.Select(a => a.DeviceId));
         Assert.All(_notifier.Acks, a => Assert.Equal("answered", JsonDocument.Parse(a.Payload).RootElement.GetProperty("status").GetString()));
-        Assert.DoesNotContain("rx1/1234", _notifier.Configs);
-        Assert.Contains("mq-held-2", _notifier.Configs);
+        Assert.DoesNotContain(_notifier.Configs, c => c.DeviceId == "rx1/1234");
+        Assert.Contains(_notifier.Configs, c => c.DeviceId == "mq-held-2");
     }
+
+    [Fact]
+    public async Task When_test_mode_runs_out_the_config_is_published_again_to_say_so()
+    {
+        var response = await _installer.PutAsync($"/api/v1/devices/{_rows["mq-held-1"]}/test-mode", Json("""{"enabled":true,"minutes":1}"""));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        await Eventually.TrueAsync(() => LastConfig("mq-held-1")?.Contains("\"testMode\":true", StringComparison.Ordinal) == true, Wait, "the test-mode config");
+
+        // Nobody touches the device again: only the clock passing the end republishes it.
+        await _clock.AdvanceUntilAsync(() => LastConfig("mq-held-1")?.Contains("\"testMode\":false", StringComparison.Ordinal) == true,
+            TimeSpan.FromMinutes(2), "the config after test mode ran out", stepSeconds: 5);
+        Assert.True(_clock.GetUtcNow() >= (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("testModeUntil").GetDateTimeOffset());
+    }
+
+    private string? LastConfig(string deviceId) => _notifier.Configs.LastOrDefault(c => c.DeviceId == deviceId).Payload;
 
     /// <summary>Records what the outbox tries to send; acks wait until the test opens the gate, then succeed or throw.</summary>
     private sealed class HeldNotifier : IDeviceNotifier
@@ -83,7 +109,7 @@ public sealed class DeviceOutboxTests : IAsyncLifetime
 
         public ConcurrentQueue<(string DeviceId, string Payload)> Acks { get; } = new();
 
-        public ConcurrentQueue<string> Configs { get; } = new();
+        public ConcurrentQueue<(string DeviceId, string Payload)> Configs { get; } = new();
 
         public bool Fail { get; set; }
 
@@ -104,7 +130,7 @@ public sealed class DeviceOutboxTests : IAsyncLifetime
 
         public Task PublishConfigAsync(string deviceId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
         {
-            Configs.Enqueue(deviceId);
+            Configs.Enqueue((deviceId, Encoding.UTF8.GetString(payload.Span)));
             return Task.CompletedTask;
         }
     }
