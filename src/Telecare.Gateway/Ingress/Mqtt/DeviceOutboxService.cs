@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Telecare.Core.Calls;
+using Telecare.Core.Signals;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Store;
 
@@ -46,10 +47,13 @@ public sealed partial class DeviceOutboxService(
 
     private sealed record ConfigRow(long RowId, string DeviceId, bool Active, int? HeartbeatSeconds, DateTimeOffset? TestModeUntil);
 
-    /// <summary>A call moved (already committed): tells its device when a handler answered or a responder accepted.</summary>
+    /// <summary>
+    /// A call moved (already committed): tells the device whose alarm raised it when a handler answered or a responder
+    /// accepted. Technical tickets and wellbeing calls are not a device's alarm.
+    /// </summary>
     public void CallChanged(Call before, CallCommand command, Call after)
     {
-        if (after.IsTechnical || !DeviceMessages.IsMqttDeviceId(after.DeviceRef))
+        if (after.Kind != CallKind.Alarm || after.TriggerSignalId is null || !DeviceMessages.IsMqttDeviceId(after.DeviceRef))
         {
             return;
         }
@@ -270,14 +274,17 @@ public sealed partial class DeviceOutboxService(
         }
     }
 
-    /// <summary>Whether the call's device is an active MQTT device, and its own counter of the event that raised the call.</summary>
+    /// <summary>
+    /// Whether the call was raised by the device's own signal (not the gateway's, such as a missed check-in) and the
+    /// device is an active MQTT device; and the device's own counter of that event.
+    /// </summary>
     private (bool IsMqttDevice, long? Sequence) AckSequence(AckWork ack)
     {
         using var connection = store.OpenReader();
         using var command = Db.Query(connection, """
-            SELECT (SELECT sequence FROM signals WHERE id = $signal AND device_ref = $ref)
-            FROM devices WHERE device_id = $ref AND receiver_id IS NULL AND status = 'active'
-            """, ("$ref", ack.DeviceId), ("$signal", ack.SignalId));
+            SELECT s.sequence FROM signals s JOIN devices d ON d.device_id = s.device_ref
+            WHERE s.id = $signal AND s.device_ref = $ref AND s.source <> $internal AND d.receiver_id IS NULL AND d.status = 'active'
+            """, ("$ref", ack.DeviceId), ("$signal", ack.SignalId), ("$internal", (int)SignalSource.Internal));
         using var r = command.ExecuteReader();
         return r.Read() ? (true, r.Long(0)) : (false, null);
     }
