@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
+using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 
@@ -8,7 +9,7 @@ namespace Telecare.Gateway.Admin;
 /// <summary>
 /// Devices: MQTT devices get a secret at registration, shown once and stored hashed; receiver accounts are identified
 /// as "{receiverId}/{account}" (the serial ingress's device reference). Bind to a resident, test mode with an expiry,
-/// check-in interval, why it was allocated, retire.
+/// check-in interval, why it was allocated, retire. Every change republishes an MQTT device's retained config.
 /// </summary>
 public static class DeviceEndpoints
 {
@@ -107,8 +108,8 @@ public static class DeviceEndpoints
         devices.MapGet("/{id:long}", (long id, SqliteConnectionFactory store) =>
             Read(store, id).FirstOrDefault() is { } device ? Results.Ok(device) : JsonBody.NotFound($"Device {id}"));
         devices.MapPost("/", RegisterAsync);
-        devices.MapPut("/{id:long}", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
-            ChangeAsync<UpdateRequest>(id, http, writer, store, time, "device.update", (context, body) =>
+        devices.MapPut("/{id:long}", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
+            ChangeAsync<UpdateRequest>(id, http, writer, store, outbox, time, "device.update", (context, body) =>
             {
                 using var command = context.Command("""
                     UPDATE devices SET checkin_interval_seconds = $interval, allocation_condition = $condition, allocation_reason = $reason
@@ -121,8 +122,8 @@ public static class DeviceEndpoints
                 command.ExecuteNonQuery();
                 return null;
             }));
-        devices.MapPut("/{id:long}/binding", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
-            ChangeAsync<BindingRequest>(id, http, writer, store, time, "device.bind", (context, body) =>
+        devices.MapPut("/{id:long}/binding", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
+            ChangeAsync<BindingRequest>(id, http, writer, store, outbox, time, "device.bind", (context, body) =>
             {
                 if (body.ResidentId is { } resident && !ResidentEndpoints.Exists(context, "residents", resident))
                 {
@@ -135,8 +136,8 @@ public static class DeviceEndpoints
                 command.ExecuteNonQuery();
                 return null;
             }));
-        devices.MapPut("/{id:long}/test-mode", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
-            ChangeAsync<TestModeRequest>(id, http, writer, store, time, "device.test-mode", (context, body) =>
+        devices.MapPut("/{id:long}/test-mode", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
+            ChangeAsync<TestModeRequest>(id, http, writer, store, outbox, time, "device.test-mode", (context, body) =>
             {
                 using var command = context.Command("UPDATE devices SET test_mode_until = $until WHERE id = $id");
                 command.Parameters.AddWithValue("$until", body.Enabled == true
@@ -146,7 +147,7 @@ public static class DeviceEndpoints
                 command.ExecuteNonQuery();
                 return null;
             }));
-        devices.MapPost("/{id:long}/retire", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
+        devices.MapPost("/{id:long}/retire", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
         {
             var result = await writer.ExecuteAsync<IResult?>(context =>
             {
@@ -161,11 +162,11 @@ public static class DeviceEndpoints
                 Audit.Write(context, time.GetUtcNow(), http.User, "device.retire", $"device/{id}");
                 return null;
             });
-            return result ?? TypedResults.Ok(Read(store, id).Single());
+            return result ?? Changed(store, outbox, id);
         });
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time)
+    private static async Task<IResult> RegisterAsync(HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time)
     {
         var (body, error) = await JsonBody.ReadAsync<RegisterRequest>(http);
         if (error is not null)
@@ -212,7 +213,9 @@ public static class DeviceEndpoints
                 return failure;
             }
 
-            return TypedResults.Created($"/api/v1/devices/{id}", new RegisteredDevice(Read(store, id).Single(), secret));
+            var device = Read(store, id).Single();
+            outbox.DeviceChanged(device.DeviceId);
+            return TypedResults.Created($"/api/v1/devices/{id}", new RegisteredDevice(device, secret));
         }
         catch (SqliteException ex) when (ex.IsUniqueViolation())
         {
@@ -220,7 +223,7 @@ public static class DeviceEndpoints
         }
     }
 
-    private static async Task<IResult> ChangeAsync<T>(long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time, string action, Func<WriteContext, T, IResult?> change)
+    private static async Task<IResult> ChangeAsync<T>(long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time, string action, Func<WriteContext, T, IResult?> change)
         where T : class
     {
         var (body, error) = await JsonBody.ReadAsync<T>(http);
@@ -251,7 +254,15 @@ public static class DeviceEndpoints
 
             return failed;
         });
-        return result ?? TypedResults.Ok(Read(store, id).Single());
+        return result ?? Changed(store, outbox, id);
+    }
+
+    /// <summary>After a committed change: the answer, and the device's retained MQTT config brought up to date (not awaited).</summary>
+    private static IResult Changed(SqliteConnectionFactory store, DeviceOutboxService outbox, long id)
+    {
+        var device = Read(store, id).Single();
+        outbox.DeviceChanged(device.DeviceId);
+        return TypedResults.Ok(device);
     }
 
     internal static List<DeviceView> Read(SqliteConnectionFactory store, long? id)

@@ -6,6 +6,7 @@ using Telecare.Core.Timers;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Hubs;
+using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 
@@ -22,6 +23,7 @@ public sealed partial class CallService(
     CallDirectory directory,
     CompiledTriageRules rules,
     IHubContext<DispatchHub, IDispatchClient> dispatch,
+    DeviceOutboxService devices,
     TimeProvider time,
     ILogger<CallService> logger)
 {
@@ -194,6 +196,8 @@ public sealed partial class CallService(
                 throw new CallActionException("conflict", $"Call {callId} changed at the same moment; try again.");
             }
 
+            // Queued, not awaited: the device hears "answered" or "responder on the way" without slowing the action.
+            devices.CallChanged(current, command, applied.Call);
             await PublishAsync(applied.Call);
             return applied.Call;
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 
@@ -18,6 +19,7 @@ public sealed partial class DemoSeeder(
     SqliteConnectionFactory store,
     UserAccounts users,
     ResidentSecrets secrets,
+    DeviceOutboxService outbox,
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -57,6 +59,8 @@ public sealed partial class DemoSeeder(
         if (!AlreadySeeded())
         {
             await SeedAsync(cancellationToken);
+            // The broker may have started (and published the configs it knew) before the seed.
+            outbox.RepublishAllConfigs();
         }
 
         lifetime.ApplicationStarted.Register(PrintWelcome);

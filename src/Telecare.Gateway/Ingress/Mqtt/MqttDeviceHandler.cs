@@ -7,7 +7,7 @@ namespace Telecare.Gateway.Ingress.Mqtt;
 
 /// <summary>
 /// The gateway's side of the embedded broker (DESIGN.md "MQTT device contract"): devices sign in with their id and
-/// secret, may only use topics under <c>telecare/v1/{their id}/</c>, and a PUBLISH is acknowledged only after the
+/// secret, may only use topics under <c>telecare/v1/{their id}/</c> (reading, not writing, the gateway's ack and config), and a PUBLISH is acknowledged only after the
 /// signal sink's durable receipt (<see cref="MqttSignalIntake"/>).
 /// </summary>
 public sealed partial class MqttDeviceHandler(
@@ -27,7 +27,12 @@ public sealed partial class MqttDeviceHandler(
         return ValueTask.FromResult(MqttConnectResult.Accept(deviceId));
     }
 
-    public bool CanPublish(MqttBrokerClient client, string topic) => topic.StartsWith(Prefix(client), StringComparison.Ordinal);
+    /// <summary>Under its own prefix, except the gateway's ack and config: a device must not overwrite its retained config.</summary>
+    public bool CanPublish(MqttBrokerClient client, string topic)
+    {
+        var prefix = Prefix(client);
+        return topic.StartsWith(prefix, StringComparison.Ordinal) && !MqttDeviceTopics.IsGatewayKind(topic[prefix.Length..]);
+    }
 
     public bool CanSubscribe(MqttBrokerClient client, string topicFilter) => topicFilter.StartsWith(Prefix(client), StringComparison.Ordinal);
 

@@ -16,6 +16,11 @@ public static class MqttDeviceTopics
 
     public static string Ack(string deviceId) => $"{Root}{deviceId}/ack";
 
+    public static string Config(string deviceId) => $"{Root}{deviceId}/config";
+
+    /// <summary>The gateway's own topics under a device's prefix: the device reads them and must not write them.</summary>
+    public static bool IsGatewayKind(string kind) => kind is "ack" or "config";
+
     /// <summary>Splits <c>telecare/v1/{deviceId}/{kind}</c>; false for anything else.</summary>
     public static bool TryParse(string topic, out string deviceId, out string kind)
     {

@@ -16,6 +16,7 @@ public sealed partial class MqttExternalIngressService(
     IOptions<MqttIngressOptions> options,
     MqttSignalIntake intake,
     MqttExternalNotifier notifier,
+    DeviceOutboxService outbox,
     IngressHealth health,
     TimeProvider time,
     ILogger<MqttExternalIngressService> logger) : IHostedService, IAsyncDisposable
@@ -188,6 +189,8 @@ public sealed partial class MqttExternalIngressService(
             }
 
             LogSubscribed(logger, client.ClientId, sessionPresent);
+            // The broker may have restarted without its retained messages; publishing the same config again is harmless.
+            outbox.RepublishAllConfigs();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
         {

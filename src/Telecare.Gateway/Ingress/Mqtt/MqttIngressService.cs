@@ -12,6 +12,7 @@ public sealed partial class MqttIngressService(
     IOptions<MqttIngressOptions> options,
     MqttDeviceHandler handler,
     MqttEmbeddedNotifier notifier,
+    DeviceOutboxService outbox,
     IngressHealth health,
     SignalMetrics metrics,
     TimeProvider time,
@@ -51,6 +52,8 @@ public sealed partial class MqttIngressService(
         await _broker.StartAsync(cancellationToken);
         metrics.Meter.CreateObservableGauge("telecare.mqtt.connections", () => _broker?.ConnectionCount ?? 0, "{connection}", "Connected MQTT devices");
         health.Report(HealthName, true, null, time.GetUtcNow());
+        // A new broker holds no retained messages: every device's config is published again.
+        outbox.RepublishAllConfigs();
         LogListening(logger, _broker.LocalEndPoint?.ToString() ?? "?");
     }
 
@@ -98,6 +101,8 @@ public static class MqttIngressExtensions
             provider.GetRequiredService<IOptions<MqttIngressOptions>>().Value.Mode == MqttIngressOptions.ExternalMode
                 ? provider.GetRequiredService<MqttExternalNotifier>()
                 : provider.GetRequiredService<MqttEmbeddedNotifier>());
+        builder.Services.AddSingleton<DeviceOutboxService>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DeviceOutboxService>());
         builder.Services.AddSingleton<MqttDeviceHandler>();
         builder.Services.AddSingleton<MqttIngressService>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<MqttIngressService>());

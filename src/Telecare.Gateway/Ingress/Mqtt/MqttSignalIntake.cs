@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Telecare.Core.Signals;
 using Telecare.Gateway.Signals;
@@ -26,7 +25,7 @@ public sealed partial class MqttSignalIntake(
             "heartbeat" => Parse(message, deviceId, EventTypes.DeviceHeartbeat),
             "status" => Status(message, deviceId),
             // Our own messages to the device (ack, config) and anything else a device may keep for itself.
-            "ack" or "config" => null,
+            _ when MqttDeviceTopics.IsGatewayKind(kind) => null,
             _ => Rejected(message, deviceId, $"topic '{kind}' is not part of the device contract"),
         };
         if (signal is null)
@@ -43,19 +42,18 @@ public sealed partial class MqttSignalIntake(
 
         if (kind == "event" && !receipt.Duplicate)
         {
-            _ = AcknowledgeToDeviceAsync(deviceId, signal.Sequence, "received");
+            _ = AcknowledgeReceivedAsync(deviceId, signal.Sequence);
         }
 
         return MqttPublishOutcome.Success;
     }
 
-    /// <summary>Tells the device what happened to its alarm ("received", "answered", "responder-on-the-way").</summary>
-    public async Task AcknowledgeToDeviceAsync(string deviceId, long? sequence, string status)
+    /// <summary>Tells the device its alarm is stored; what happens to the call later follows from <see cref="DeviceOutboxService"/>.</summary>
+    private async Task AcknowledgeReceivedAsync(string deviceId, long? sequence)
     {
         try
         {
-            var payload = Encoding.UTF8.GetBytes($$"""{"seq":{{(sequence is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}},"status":"{{status}}","at":"{{time.GetUtcNow():O}}"}""");
-            await notifier.PublishAckAsync(deviceId, payload);
+            await notifier.PublishAckAsync(deviceId, DeviceMessages.Ack(sequence, DeviceMessages.Received, callId: null, time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -142,6 +142,28 @@ public sealed class MqttExternalIngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task At_the_external_broker_the_device_finds_its_retained_config_and_hears_its_alarm_answered()
+    {
+        var gateway = await StartGatewayAsync("gw-messages");
+        await using var console = await gateway.HubAsync("/hubs/dispatch", Roles.Handler);
+        await console.WaitForAsync("Snapshot");
+        await Eventually.TrueAsync(() => _broker.Output.Split('\n').Any(l => l.Contains("Received PUBLISH from gw-messages (d0, q1, r1", StringComparison.Ordinal)
+            && l.Contains($"'telecare/v1/{Device}/config'", StringComparison.Ordinal)), Wait, "the gateway to publish the retained config");
+
+        // The device subscribes afterwards: mosquitto hands it the retained config, then the acks as they come.
+        var device = MqttTestProcess.Start(_sub, ["-h", "127.0.0.1", "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5",
+            "-i", $"{Device}-sub", "-q", "1", "-t", $"telecare/v1/{Device}/config", "-t", $"telecare/v1/{Device}/ack", "-F", "%r %t %p"]);
+        _owned.Add(device);
+        Assert.Equal($$"""1 telecare/v1/{{Device}}/config {"heartbeatSeconds":null,"testMode":false,"testModeUntil":null}""", await device.NextLineAsync(Wait));
+
+        await MosquittoPubAsync("""{"seq":18,"type":"pendant.press"}""");
+        Assert.StartsWith($$"""0 telecare/v1/{{Device}}/ack {"seq":18,"status":"received",""", await device.NextLineAsync(Wait), StringComparison.Ordinal);
+        var callId = (await console.WaitForAsync("CallRaised")).GetProperty("id").GetInt64();
+        await console.InvokeAsync("Claim", callId);
+        Assert.StartsWith($$"""0 telecare/v1/{{Device}}/ack {"seq":18,"status":"answered","callId":{{callId}},""", await device.NextLineAsync(Wait), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_stored_as_rejected_and_the_subscription_carries_on()
     {
         var gateway = await StartGatewayAsync("gw-malformed");
