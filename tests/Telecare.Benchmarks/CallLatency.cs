@@ -84,22 +84,10 @@ internal static class CallLatency
         http.DefaultRequestHeaders.Add("X-Api-Key", IngestKey);
         var failures = new ConcurrentBag<string>();
         var posts = new List<Task>(total);
-        var clock = Stopwatch.StartNew();
+        var pacer = new Pacer(rate);
         for (var i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / rate);
-            while (clock.Elapsed < due)
-            {
-                var wait = due - clock.Elapsed;
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.SpinWait(20);
-                }
-            }
+            await pacer.WaitForTurnAsync(i);
 
             var index = i;
             sentAt[index] = Stopwatch.GetTimestamp();
@@ -114,7 +102,7 @@ internal static class CallLatency
             }, TaskScheduler.Default));
         }
 
-        var offeredFor = clock.Elapsed;
+        var offeredFor = pacer.Elapsed;
         await Task.WhenAll(posts);
         await Task.WhenAny(allRaised.Task, Task.Delay(TimeSpan.FromSeconds(60)));
 

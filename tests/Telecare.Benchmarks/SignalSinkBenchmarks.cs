@@ -113,22 +113,10 @@ internal static class SinkLatency
         var total = rate * seconds;
         var latencies = new double[total];
         var pending = new List<Task>(total);
-        var clock = Stopwatch.StartNew();
+        var pacer = new Pacer(rate);
         for (var i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / rate);
-            while (clock.Elapsed < due)
-            {
-                var wait = due - clock.Elapsed;
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.SpinWait(20);
-                }
-            }
+            await pacer.WaitForTurnAsync(i);
 
             var index = i;
             var started = Stopwatch.GetTimestamp();

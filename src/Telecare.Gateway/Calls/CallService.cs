@@ -216,19 +216,7 @@ public sealed partial class CallService(
             : TriagePriority.P2;
         var call = Call.Manual(residentId.ToString(System.Globalization.CultureInfo.InvariantCulture), resident.ZoneName, priority,
             string.IsNullOrWhiteSpace(note) ? "raised by hand" : note, actor, time.GetUtcNow()) with { EventType = eventType };
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            var id = await writer.ExecuteAsync(context => CallRecords.Insert(context, call, resident.ZoneId), cancellationToken);
-            var raised = call with { Id = id };
-            Remember(raised);
-            await dispatch.Clients.All.CallRaised(directory.ToView(raised));
-            return raised;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await RaiseAsync(call, resident.ZoneId, alongside: null, cancellationToken);
     }
 
     /// <summary>
@@ -240,13 +228,21 @@ public sealed partial class CallService(
         var residentId = long.Parse(due.ResidentId!, System.Globalization.CultureInfo.InvariantCulture);
         var call = due.ToWellbeingCall();
         var zoneId = directory.FindResident(residentId)?.ZoneId;
+        return await RaiseAsync(call, zoneId,
+            (context, id) => ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, due.Occurrence ?? due.DueAt, id),
+            cancellationToken);
+    }
+
+    /// <summary>A call raised outside triage: stored (with whatever belongs in the same unit), then announced to the consoles.</summary>
+    private async Task<Call> RaiseAsync(Call call, long? zoneId, Action<WriteContext, long>? alongside, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var id = await writer.ExecuteAsync(context =>
             {
                 var id = CallRecords.Insert(context, call, zoneId);
-                ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, due.Occurrence ?? due.DueAt, id);
+                alongside?.Invoke(context, id);
                 return id;
             }, cancellationToken);
             var raised = call with { Id = id };
