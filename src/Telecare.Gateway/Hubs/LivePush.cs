@@ -13,6 +13,10 @@ namespace Telecare.Gateway.Hubs;
 public sealed partial class LivePush(IOptions<ConsoleOptions> options, ILogger<LivePush> logger)
 {
     private readonly TimeSpan _timeout = options.Value.SendTimeout;
+    private int _waiting;
+
+    /// <summary>Pushes still waiting on a connection that has not taken them yet (a slow console, until it is dropped).</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Runs <paramref name="send"/> with a token that gives up on slow connections; returns at once.</summary>
     public void Start(string what, Func<CancellationToken, Task> send)
@@ -38,6 +42,7 @@ public sealed partial class LivePush(IOptions<ConsoleOptions> options, ILogger<L
             return;
         }
 
+        Interlocked.Increment(ref _waiting);
         _ = ObserveAsync(sending, deadline, what);
     }
 
@@ -57,6 +62,7 @@ public sealed partial class LivePush(IOptions<ConsoleOptions> options, ILogger<L
         }
         finally
         {
+            Interlocked.Decrement(ref _waiting);
             deadline.Dispose();
         }
     }
