@@ -260,7 +260,7 @@ internal sealed class MqttBrokerConnection
 
                     if (status == MqttReadStatus.Malformed)
                     {
-                        Warn($"{Client} from {RemoteEndPoint}: malformed packet, closing: {error}");
+                        Warn($"{Client}: packet refused, closing: {error}");
                         Abort(error.ReasonCode, error.Reason);
                         return;
                     }
@@ -497,7 +497,7 @@ internal sealed class MqttBrokerConnection
         var remaining = _keepAliveLimit.Ticks - elapsed;
         if (remaining <= 0)
         {
-            Warn($"{Client} from {RemoteEndPoint}: nothing received for {_keepAliveLimit.TotalSeconds:0.#} s (keep-alive); closing");
+            Warn($"{Client}: nothing received for {_keepAliveLimit.TotalSeconds:0.#} s (keep-alive); closing");
             Abort(MqttReasonCode.KeepAliveTimeout);
             return;
         }

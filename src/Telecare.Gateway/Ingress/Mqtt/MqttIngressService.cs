@@ -27,6 +27,9 @@ public sealed partial class MqttIngressService(
 
     public int ConnectionCount => _broker?.ConnectionCount ?? 0;
 
+    /// <summary>Sockets that have not finished CONNECT.</summary>
+    public int PendingConnectionCount => _broker?.PendingConnectionCount ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
