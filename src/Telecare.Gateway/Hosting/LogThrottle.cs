@@ -1,8 +1,9 @@
 namespace Telecare.Gateway.Hosting;
 
 /// <summary>
-/// Lets at most <c>perWindow</c> messages through per window and counts the rest, reported once when the next window
-/// opens: a flood of hostile connections is visible in the log without the log becoming the flood.
+/// Lets at most <c>perWindow</c> messages through per window and counts the rest; the count is reported with the
+/// first message of a later window. A flood of hostile connections is visible in the log without the log becoming
+/// the flood.
 /// </summary>
 public sealed class LogThrottle(Action<string> write, TimeProvider time, int perWindow, TimeSpan window, Action<int> suppressed)
 {
