@@ -18,6 +18,7 @@ public sealed class AssignmentService(
     CallDirectory directory,
     ResidentSecrets secrets,
     IHubContext<ResponderHub, IResponderClient> responders,
+    LivePush push,
     TimeProvider time)
 {
     public static string Group(long responderId) => $"responder-{responderId}";
@@ -66,12 +67,12 @@ public sealed class AssignmentService(
 
         if (withdrawnFrom is { } previousResponder && withdrawnAssignment is { } previousAssignment)
         {
-            await responders.Clients.Group(Group(previousResponder)).AssignmentWithdrawn(previousAssignment);
+            push.Start(nameof(IResponderClient.AssignmentWithdrawn), token => responders.Clients.Group(Group(previousResponder)).AssignmentWithdrawn(previousAssignment, token));
         }
 
         if (View(offered) is { } view)
         {
-            await responders.Clients.Group(Group(responderId)).AssignmentOffered(view);
+            push.Start(nameof(IResponderClient.AssignmentOffered), token => responders.Clients.Group(Group(responderId)).AssignmentOffered(view, token));
         }
 
         return call;
@@ -123,7 +124,7 @@ public sealed class AssignmentService(
         });
 
         var view = View(assignmentId)!;
-        await responders.Clients.Group(Group(responderId)).AssignmentUpdated(view);
+        push.Start(nameof(IResponderClient.AssignmentUpdated), token => responders.Clients.Group(Group(responderId)).AssignmentUpdated(view, token));
         return view;
     }
 

@@ -22,7 +22,7 @@ public sealed partial class CallService(
     SqliteConnectionFactory store,
     CallDirectory directory,
     CompiledTriageRules rules,
-    IHubContext<DispatchHub, IDispatchClient> dispatch,
+    DispatchConsoles dispatch,
     DeviceOutboxService devices,
     TimeProvider time,
     ILogger<CallService> logger)
@@ -97,11 +97,18 @@ public sealed partial class CallService(
                 {
                     Remember(raised);
                     var view = directory.ToView(raised);
-                    await (raised.IsTechnical ? dispatch.Clients.All.TicketRaised(view) : dispatch.Clients.All.CallRaised(view));
+                    if (raised.IsTechnical)
+                    {
+                        dispatch.TicketRaised(view);
+                    }
+                    else
+                    {
+                        dispatch.CallRaised(view);
+                    }
                 }
                 else if (result.Updated is { } updated)
                 {
-                    await PublishAsync(updated);
+                    Publish(updated);
                 }
                 else if (result.TestConfirmed is { } test)
                 {
@@ -198,7 +205,7 @@ public sealed partial class CallService(
 
             // Queued, not awaited: the device hears "answered" or "responder on the way" without slowing the action.
             devices.CallChanged(current, command, applied.Call);
-            await PublishAsync(applied.Call);
+            Publish(applied.Call);
             return applied.Call;
         }
         finally
@@ -247,7 +254,7 @@ public sealed partial class CallService(
             }, cancellationToken);
             var raised = call with { Id = id };
             Remember(raised);
-            await dispatch.Clients.All.CallRaised(directory.ToView(raised));
+            dispatch.CallRaised(directory.ToView(raised));
             return raised;
         }
         finally
@@ -264,17 +271,17 @@ public sealed partial class CallService(
         }
     }
 
-    internal async Task PublishAsync(Call call)
+    internal void Publish(Call call)
     {
         Remember(call);
         var view = directory.ToView(call);
         if (call.State is CallState.Closed or CallState.Cancelled)
         {
-            await dispatch.Clients.All.CallClosed(new CallClosedView(call.Id, call.State.ToString(), call.Version));
+            dispatch.CallClosed(new CallClosedView(call.Id, call.State.ToString(), call.Version));
         }
         else
         {
-            await dispatch.Clients.All.CallUpdated(view);
+            dispatch.CallUpdated(view);
         }
     }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Telecare.Core.Calls;
 using Telecare.Core.Signals;
 using Telecare.Core.Timers;
 using Telecare.Core.Triage;
+using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Store;
 
@@ -22,7 +22,7 @@ public sealed partial class TimerService(
     SqliteConnectionFactory store,
     CompiledTriageRules rules,
     IOptions<CallOptions> options,
-    IHubContext<DispatchHub, IDispatchClient> dispatch,
+    DispatchConsoles dispatch,
     TimeProvider time,
     ILogger<TimerService> logger) : BackgroundService
 {
@@ -34,32 +34,35 @@ public sealed partial class TimerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var timers = new DueTimers(CallTargets.Load(options.Value, store), rules.TimeZone, time);
-            var watched = Watched();
-            var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), [.. watched.Select(w => w.Activity)]);
-            foreach (var due in timers.Collect(snapshot))
-            {
-                if (due.ResidentId is { } resident && due.ExpectationName is not null
-                    && watched.Find(w => w.Activity.ResidentId == resident) is { } rulesOf && due.DueAt < rulesOf.RulesSetAt)
-                {
-                    // An occurrence that fell due before its rule was set (a 10:00 deadline set at 11:00) is not raised.
-                    continue;
-                }
+        // Each round reads the store; a round that fails (the store briefly unreadable) is logged and retried.
+        await LoopPolicy.RunAsync(nameof(TimerService), RoundAsync, time, logger, stoppingToken);
+    }
 
-                try
-                {
-                    await ActAsync(due, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogTimerFailed(logger, ex, due.Kind, due.Reason);
-                }
+    private async Task RoundAsync(CancellationToken stoppingToken)
+    {
+        var timers = new DueTimers(CallTargets.Load(options.Value, store), rules.TimeZone, time);
+        var watched = Watched();
+        var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), [.. watched.Select(w => w.Activity)]);
+        foreach (var due in timers.Collect(snapshot))
+        {
+            if (due.ResidentId is { } resident && due.ExpectationName is not null
+                && watched.Find(w => w.Activity.ResidentId == resident) is { } rulesOf && due.DueAt < rulesOf.RulesSetAt)
+            {
+                // An occurrence that fell due before its rule was set (a 10:00 deadline set at 11:00) is not raised.
+                continue;
             }
 
-            await timers.DelayUntilNextAsync(snapshot with { OpenCalls = calls.Unfinished(), Devices = Devices() }, MaxWait, stoppingToken);
+            try
+            {
+                await ActAsync(due, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogTimerFailed(logger, ex, due.Kind, due.Reason);
+            }
         }
+
+        await timers.DelayUntilNextAsync(snapshot with { OpenCalls = calls.Unfinished(), Devices = Devices() }, MaxWait, stoppingToken);
     }
 
     private async Task ActAsync(DueTimer due, CancellationToken cancellationToken)
@@ -67,10 +70,20 @@ public sealed partial class TimerService(
         switch (due.Kind)
         {
             case DueTimerKind.DeviceCheckInMissed:
-                if (_reported.Add((due.DeviceRef!, due.Occurrence ?? due.DueAt)))
+                var silence = (due.DeviceRef!, due.Occurrence ?? due.DueAt);
+                if (_reported.Add(silence))
                 {
                     LogDeviceSilent(logger, due.DeviceRef!, due.Reason);
-                    await sink.SubmitAsync(due.ToOfflineSignal(), cancellationToken);
+                    try
+                    {
+                        await sink.SubmitAsync(due.ToOfflineSignal(), cancellationToken);
+                    }
+                    catch
+                    {
+                        // Not stored (the store cannot commit): not reported either, so the next round tries again.
+                        _reported.Remove(silence);
+                        throw;
+                    }
                 }
 
                 break;
@@ -93,7 +106,7 @@ public sealed partial class TimerService(
                     _ => "attendance",
                 };
                 LogBreach(logger, due.CallId.Value, target);
-                await dispatch.Clients.All.TargetBreached(new TargetBreachView(due.CallId.Value, target, due.DueAt, due.Reason));
+                dispatch.TargetBreached(new TargetBreachView(due.CallId.Value, target, due.DueAt, due.Reason));
                 break;
             case DueTimerKind.NoMovementBy or DueTimerKind.OutOfBedTooLong:
                 var call = await calls.RaiseWellbeingAsync(due, cancellationToken);

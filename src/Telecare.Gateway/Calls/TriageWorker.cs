@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Telecare.Core.Signals;
+using Telecare.Gateway.Hosting;
+using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
 
@@ -8,13 +10,46 @@ namespace Telecare.Gateway.Calls;
 /// (one commit), so a burst does not wait on one fsync per signal. At start it first finishes any signal that was
 /// committed (and acknowledged) but not triaged when the gateway last stopped.
 /// </summary>
-public sealed partial class TriageWorker(ChannelReader<StoredSignal> committed, CallService calls, ILogger<TriageWorker> logger) : BackgroundService
+public sealed partial class TriageWorker(
+    ChannelReader<StoredSignal> committed,
+    CallService calls,
+    TimeProvider time,
+    ILogger<TriageWorker> logger) : BackgroundService
 {
     private const int MaxBatch = 256;
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var caughtUp = false;
+        var batch = new List<StoredSignal>(MaxBatch);
+        await LoopPolicy.RunAsync(nameof(TriageWorker), async cancellationToken =>
+        {
+            if (!caughtUp)
+            {
+                await CatchUpAsync(cancellationToken);
+                caughtUp = true;
+            }
+
+            if (!await committed.WaitToReadAsync(cancellationToken))
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            batch.Clear();
+            while (batch.Count < MaxBatch && committed.TryRead(out var signal))
+            {
+                batch.Add(signal);
+            }
+
+            await TriageBatchAsync(batch, cancellationToken);
+        }, time, logger, stoppingToken);
+    }
+
+    /// <summary>Loads the open calls and triages what was committed (and acknowledged) but not triaged before the last stop.</summary>
+    private async Task CatchUpAsync(CancellationToken stoppingToken)
+    {
         calls.Load();
         var backlog = calls.Untriaged();
         if (backlog.Count > 0)
@@ -26,25 +61,13 @@ public sealed partial class TriageWorker(ChannelReader<StoredSignal> committed, 
         {
             await TriageBatchAsync(chunk, stoppingToken);
         }
-
-        var batch = new List<StoredSignal>(MaxBatch);
-        while (await committed.WaitToReadAsync(stoppingToken))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && committed.TryRead(out var signal))
-            {
-                batch.Add(signal);
-            }
-
-            await TriageBatchAsync(batch, stoppingToken);
-        }
     }
 
     private async Task TriageBatchAsync(IReadOnlyList<StoredSignal> batch, CancellationToken stoppingToken)
     {
         try
         {
-            await calls.TriageAsync(batch, stoppingToken);
+            await TriageUntilStoredAsync(batch, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && batch.Count > 1)
         {
@@ -61,11 +84,40 @@ public sealed partial class TriageWorker(ChannelReader<StoredSignal> committed, 
         }
     }
 
+    /// <summary>
+    /// A store that cannot commit is no fault of the signals: the same batch is tried again, in order, until the
+    /// store takes it (the signals are already durable, so nothing is lost meanwhile, and nothing overtakes them).
+    /// Every second, not on a growing back-off: an alarm must reach a console as soon as the store is back, and a
+    /// failed attempt costs the writer next to nothing.
+    /// </summary>
+    private async Task TriageUntilStoredAsync(IReadOnlyList<StoredSignal> batch, CancellationToken stoppingToken)
+    {
+        var logged = false;
+        while (true)
+        {
+            try
+            {
+                await calls.TriageAsync(batch, stoppingToken);
+                return;
+            }
+            catch (StoreUnavailableException ex)
+            {
+                if (!logged)
+                {
+                    LogStoreUnavailable(logger, ex, batch.Count);
+                    logged = true;
+                }
+            }
+
+            await Task.Delay(RetryInterval, time, stoppingToken);
+        }
+    }
+
     private async Task TriageOneAsync(StoredSignal signal, CancellationToken stoppingToken)
     {
         try
         {
-            await calls.TriageAsync(signal, stoppingToken);
+            await TriageUntilStoredAsync([signal], stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -79,6 +131,9 @@ public sealed partial class TriageWorker(ChannelReader<StoredSignal> committed, 
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Critical, Message = "Triage failed for signal {SignalId} ({EventType} from {DeviceRef}); it stays stored and untriaged")]
     private static partial void LogTriageFailed(ILogger logger, Exception exception, long signalId, string eventType, string deviceRef);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Triage of {Count} signal(s) waits for the store, which cannot commit; trying again every second")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Triage of a batch of {Count} signals failed; triaging them one at a time")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

@@ -12,19 +12,15 @@ public sealed class StoreWritableCheck(StoreWriter writer) : IHealthCheck
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            // A real write in the group-commit path: touches the file and the WAL like every signal does.
-            await writer.ExecuteAsync(context =>
-            {
-                using var command = context.Command("CREATE TEMP TABLE IF NOT EXISTS health_probe(x); PRAGMA main.user_version;");
-                command.ExecuteNonQuery();
-            }, timeout.Token).WaitAsync(timeout.Token);
+            // A real write in the group-commit path: the main file's WAL, synced, like every signal's commit.
+            await writer.ProbeAsync(timeout.Token).WaitAsync(timeout.Token);
             return writer.IsHealthy
                 ? HealthCheckResult.Healthy("store writable")
                 : HealthCheckResult.Unhealthy("last commit failed", writer.LastCommitError);
         }
         catch (Exception ex)
         {
-            return HealthCheckResult.Unhealthy("store cannot commit", ex);
+            return HealthCheckResult.Unhealthy($"store cannot commit: {(ex.InnerException ?? ex).Message}", ex);
         }
     }
 }

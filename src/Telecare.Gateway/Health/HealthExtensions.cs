@@ -11,6 +11,7 @@ public static class HealthExtensions
     public static IHostApplicationBuilder AddTelecareHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IngressHealth>();
+        builder.Services.AddHostedService<StoreHealthMonitor>();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreWritableCheck>("store", tags: [ReadyTag])
             .AddCheck<IngressCheck>("ingress", tags: [ReadyTag]);

@@ -26,6 +26,9 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(TimeProvider.System);
+        // A loop that escapes with an exception ends the process (a supervisor restarts it) rather than living on
+        // without its timers or triage; the loops themselves ride out transient failures (LoopPolicy).
+        builder.Services.Configure<HostOptions>(options => options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
 
         // Built lazily from the final configuration, so test and command-line overrides apply to logging too.
         builder.Logging.ClearProviders();

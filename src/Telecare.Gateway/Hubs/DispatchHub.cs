@@ -16,14 +16,16 @@ namespace Telecare.Gateway.Hubs;
 /// when the connection opens, a method's on every invocation.
 /// </summary>
 [Authorize(Policy = Policies.Dispatch)]
-public sealed class DispatchHub(
+public sealed partial class DispatchHub(
     CallService calls,
     AssignmentService assignments,
     StoreWriter writer,
     ResidentSecrets secrets,
     IOptions<CallOptions> options,
     ConsoleMetrics metrics,
-    TimeProvider time) : Hub<IDispatchClient>
+    SystemAlerts alerts,
+    TimeProvider time,
+    ILogger<DispatchHub> logger) : Hub<IDispatchClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -35,12 +37,19 @@ public sealed class DispatchHub(
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        if (exception is not null)
+        {
+            // Dropped rather than closed: often a console that stopped reading (see LivePush). Its page reconnects.
+            LogDropped(logger, Context.User?.Identity?.Name ?? "?", exception.Message);
+        }
+
         metrics.DispatchDisconnected();
         return base.OnDisconnectedAsync(exception);
     }
 
     [Authorize(Policy = Policies.Dispatch)]
-    public DispatchSnapshot GetSnapshot() => calls.Snapshot(options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds);
+    public DispatchSnapshot GetSnapshot() =>
+        calls.Snapshot(options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds) with { Alerts = alerts.Active };
 
     [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> Claim(long callId) => Act(callId, CallAction.Answer);
@@ -102,4 +111,7 @@ public sealed class DispatchHub(
             throw new HubException(ex.Message);
         }
     }
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Warning, Message = "Dispatch console of {User} dropped: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string user, string reason);
 }

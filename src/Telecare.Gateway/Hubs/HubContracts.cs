@@ -77,7 +77,11 @@ public sealed record DispatchSnapshot(
     IReadOnlyList<CallView> Tickets,
     DateTimeOffset ServerTime,
     int AnswerWarnSeconds,
-    int AnswerEscalateSeconds);
+    int AnswerEscalateSeconds)
+{
+    /// <summary>System alerts active now: a console that (re)connects during a fault shows it.</summary>
+    public IReadOnlyList<SystemAlertView> Alerts { get; init; } = [];
+}
 
 public sealed record CallClosedView(long Id, string State, int Version);
 

@@ -23,6 +23,10 @@ public sealed class StoreOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 8192;
 
+    /// <summary>Seconds between probe writes while the store is healthy, to find a disk that failed while idle.</summary>
+    [Range(1, 3600)]
+    public int HealthProbeSeconds { get; set; } = 15;
+
     /// <summary>Folder for online backups; relative paths are under the content root.</summary>
     [Required]
     public string BackupFolder { get; set; } = "data/backups";

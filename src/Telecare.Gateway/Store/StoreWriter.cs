@@ -41,6 +41,12 @@ public sealed class StoreWriter : IAsyncDisposable
     /// <summary>True while the last commit succeeded (readiness).</summary>
     public bool IsHealthy => _lastCommitError is null;
 
+    /// <summary>
+    /// Raised on the writer's thread when <see cref="IsHealthy"/> flips (true: commits work again). Handlers must be
+    /// quick and must not write to the store (the writer is waiting for them).
+    /// </summary>
+    public event Action<bool>? HealthChanged;
+
     public Exception? LastCommitError => _lastCommitError;
 
     /// <summary>Items waiting for the writer.</summary>
@@ -56,6 +62,20 @@ public sealed class StoreWriter : IAsyncDisposable
 
     public Task ExecuteAsync(Action<WriteContext> work, CancellationToken cancellationToken = default) =>
         ExecuteAsync<bool>(context => { work(context); return true; }, cancellationToken);
+
+    /// <summary>
+    /// A real write through the group commit, as a signal's: the schema version is written back with its own
+    /// value, which puts page 1 in the WAL and syncs it. Throws <see cref="StoreUnavailableException"/> when the
+    /// store cannot commit; a success also brings <see cref="IsHealthy"/> back.
+    /// </summary>
+    public Task ProbeAsync(CancellationToken cancellationToken = default) =>
+        ExecuteAsync(context =>
+        {
+            using var read = context.Command("PRAGMA main.user_version");
+            var version = Convert.ToInt64(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            using var write = context.Command($"PRAGMA main.user_version = {version}");
+            write.ExecuteNonQuery();
+        }, cancellationToken);
 
     /// <summary>Stops taking work, finishes what is queued and closes the connection.</summary>
     public async ValueTask DisposeAsync()
@@ -106,7 +126,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _lastCommitError = ex;
+            SetHealth(ex);
             return null;
         }
     }
@@ -172,8 +192,9 @@ public sealed class StoreWriter : IAsyncDisposable
                     item.Run(context);
                     Exec(context, "RELEASE unit");
                 }
-                catch (Exception ex) when (ex is not StoreUnavailableException)
+                catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
                 {
+                    // The unit's own mistake. A disk or lock error goes on to fail the batch: it is the store's.
                     Exec(context, "ROLLBACK TO unit");
                     Exec(context, "RELEASE unit");
                     item.MarkFailed(ex);
@@ -184,7 +205,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _lastCommitError = ex;
+            SetHealth(ex);
             var error = new StoreUnavailableException("The store could not commit; nothing in this batch was stored.", ex);
             foreach (var item in _batch)
             {
@@ -195,7 +216,7 @@ public sealed class StoreWriter : IAsyncDisposable
             return false;
         }
 
-        _lastCommitError = null;
+        SetHealth(null);
         _metrics.Committed(_batch.Count, Stopwatch.GetElapsedTime(started));
         foreach (var item in _batch)
         {
@@ -203,6 +224,23 @@ public sealed class StoreWriter : IAsyncDisposable
         }
 
         return true;
+    }
+
+    private void SetHealth(Exception? error)
+    {
+        var was = _lastCommitError is null;
+        _lastCommitError = error;
+        if (was != (error is null))
+        {
+            try
+            {
+                HealthChanged?.Invoke(error is null);
+            }
+            catch (Exception)
+            {
+                // A listener's fault must not stop the writer; listeners log their own trouble.
+            }
+        }
     }
 
     private static void Exec(WriteContext context, string sql)

@@ -27,6 +27,7 @@ public sealed class MqttBroker : IAsyncDisposable
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _connectionCount;
+    private int _pendingCount;
     private bool _disposed;
 
     public MqttBroker(MqttBrokerOptions options, IMqttBrokerHandler handler, TimeProvider? timeProvider = null)
@@ -82,10 +83,16 @@ public sealed class MqttBroker : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Connections that have not finished CONNECT yet.</summary>
+    public int PendingConnectionCount => Volatile.Read(ref _pendingCount);
+
     /// <summary>Serves one already-open connection (a socket, TLS stream or in-memory pipe) until it ends.</summary>
-    public async Task HandleConnectionAsync(IDuplexPipe transport, EndPoint? remoteEndPoint = null)
+    public Task HandleConnectionAsync(IDuplexPipe transport, EndPoint? remoteEndPoint = null) =>
+        HandleConnectionAsync(transport, remoteEndPoint, connectPhaseEnded: null);
+
+    private async Task HandleConnectionAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, Action? connectPhaseEnded)
     {
-        var connection = new MqttBrokerConnection(this, transport, remoteEndPoint, _options, _time);
+        var connection = new MqttBrokerConnection(this, transport, remoteEndPoint, _options, _time) { ConnectPhaseEnded = connectPhaseEnded };
         var run = connection.RunAsync();
         _connections[connection] = run;
         try
@@ -207,6 +214,23 @@ public sealed class MqttBroker : IAsyncDisposable
     private async Task ServeSocketAsync(Socket socket)
     {
         var remote = socket.RemoteEndPoint;
+        if (Interlocked.Increment(ref _pendingCount) > _options.MaxPendingConnections)
+        {
+            Interlocked.Decrement(ref _pendingCount);
+            Warn($"MQTT: closing a connection from {remote} at once: {_options.MaxPendingConnections} connections are already waiting to CONNECT");
+            socket.Dispose();
+            return;
+        }
+
+        var pending = 1;
+        void ConnectPhaseEnded()
+        {
+            if (Interlocked.Exchange(ref pending, 0) == 1)
+            {
+                Interlocked.Decrement(ref _pendingCount);
+            }
+        }
+
         socket.NoDelay = true;
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         try
@@ -220,7 +244,7 @@ public sealed class MqttBroker : IAsyncDisposable
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, linked.Token).ConfigureAwait(false);
             }
 
-            await HandleConnectionAsync(new MqttStreamPipe(stream), remote).ConfigureAwait(false);
+            await HandleConnectionAsync(new MqttStreamPipe(stream), remote, ConnectPhaseEnded).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -228,6 +252,7 @@ public sealed class MqttBroker : IAsyncDisposable
         }
         finally
         {
+            ConnectPhaseEnded();
             await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -253,7 +278,7 @@ public sealed class MqttBroker : IAsyncDisposable
         connection.Counted = true;
         if (Interlocked.Increment(ref _connectionCount) > _options.MaxConnections)
         {
-            Log($"MQTT: refusing {clientId}: {_options.MaxConnections} connections already");
+            Warn($"MQTT: refusing {clientId} from {connection.RemoteEndPoint}: {_options.MaxConnections} connections already (the limit)");
             Refuse(connection, version, MqttReasonCode.ServerBusy);
             return false;
         }
@@ -297,6 +322,7 @@ public sealed class MqttBroker : IAsyncDisposable
         connection.Client = client;
         connection.Will = connect.Will;
         connection.SendReasonStrings = connect.Properties.RequestProblemInformation != 0;
+        connection.KeepAliveSeconds = KeepAliveFor(connect.KeepAliveSeconds);
         var clientReceiveMaximum = v5 ? connect.Properties.ReceiveMaximum ?? ushort.MaxValue : ushort.MaxValue;
         connection.OutgoingMaximum = Math.Max((ushort)1, Math.Min(_options.MaxOutgoingInflight, clientReceiveMaximum));
         connection.ClientMaximumPacketSize = v5 ? connect.Properties.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
@@ -361,6 +387,7 @@ public sealed class MqttBroker : IAsyncDisposable
                 SharedSubscriptionAvailable = 1,
                 AssignedClientIdentifier = assigned ? clientId : null,
                 SessionExpiryInterval = requestedExpiry != expiry ? expiry : null,
+                ServerKeepAlive = connection.KeepAliveSeconds != connect.KeepAliveSeconds ? connection.KeepAliveSeconds : null,
             };
             connection.Send(new MqttConnAckPacket(present, MqttReasonCode.Success) { Properties = properties });
             foreach (var inflight in session.Inflight.Values.OrderBy(m => m.Order))
@@ -381,6 +408,13 @@ public sealed class MqttBroker : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>The keep-alive the connection is held to: the client's, unless it is none or longer than the cap.</summary>
+    private ushort KeepAliveFor(ushort requested)
+    {
+        var cap = (ushort)_options.MaxKeepAlive.TotalSeconds;
+        return cap > 0 && (requested == 0 || requested > cap) ? cap : requested;
     }
 
     private static void Refuse(MqttBrokerConnection connection, MqttProtocolVersion version, MqttReasonCode code)
@@ -1023,4 +1057,6 @@ public sealed class MqttBroker : IAsyncDisposable
     private static MqttQos Max(MqttQos a, MqttQos b) => a > b ? a : b;
 
     private void Log(string message) => _options.Log?.Invoke(message);
+
+    internal void Warn(string message) => (_options.LogWarning ?? _options.Log)?.Invoke(message);
 }

@@ -53,6 +53,12 @@ internal sealed class MqttBrokerConnection
     public MqttWill? Will { get; set; }
     public ushort OutgoingMaximum { get; set; }
 
+    /// <summary>Called once when the CONNECT phase is over (accepted, refused, timed out or closed).</summary>
+    public Action? ConnectPhaseEnded { get; init; }
+
+    /// <summary>The keep-alive this connection is held to (the client's, capped by the broker).</summary>
+    public ushort KeepAliveSeconds { get; set; }
+
     /// <summary>Counted against <see cref="MqttBrokerOptions.MaxConnections"/>.</summary>
     public bool Counted { get; set; }
     public uint ClientMaximumPacketSize { get; set; } = uint.MaxValue;
@@ -81,14 +87,16 @@ internal sealed class MqttBrokerConnection
             }
 
             Version = connect.ProtocolVersion;
-            if (!await _broker.AcceptConnectAsync(this, connect, _cts.Token).ConfigureAwait(false))
+            var accepted = await _broker.AcceptConnectAsync(this, connect, _cts.Token).ConfigureAwait(false);
+            ConnectPhaseEnded?.Invoke();
+            if (!accepted)
             {
                 CloseAfterSending(null);
                 return;
             }
 
             acks = AckLoopAsync();
-            StartKeepAlive(connect.KeepAliveSeconds);
+            StartKeepAlive(KeepAliveSeconds);
             await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -171,9 +179,12 @@ internal sealed class MqttBrokerConnection
     }
 
     /// <summary>Ends the connection; on MQTT 5 the client is told why when <paramref name="reason"/> is given.</summary>
-    public void Abort(MqttReasonCode? reason)
+    public void Abort(MqttReasonCode? reason, string? reasonString = null)
     {
-        CloseAfterSending(reason is { } code && Version == MqttProtocolVersion.V500 && Client is not null ? new MqttDisconnectPacket(code) : null);
+        var properties = reasonString is not null && SendReasonStrings ? new MqttProperties { ReasonString = reasonString } : MqttProperties.Empty;
+        CloseAfterSending(reason is { } code && Version == MqttProtocolVersion.V500 && Client is not null
+            ? new MqttDisconnectPacket(code) { Properties = properties }
+            : null);
     }
 
     private async Task<MqttConnectPacket?> ReadConnectAsync()
@@ -190,7 +201,7 @@ internal sealed class MqttBrokerConnection
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                Log($"{RemoteEndPoint}: no CONNECT within {_options.ConnectTimeout.TotalSeconds:0} s");
+                Warn($"{RemoteEndPoint}: no CONNECT within {_options.ConnectTimeout.TotalSeconds:0.#} s; closing");
                 return null;
             }
 
@@ -205,14 +216,14 @@ internal sealed class MqttBrokerConnection
                     return connect;
                 }
 
-                Log($"{RemoteEndPoint}: first packet was {packet!.Type}, not CONNECT");
+                Warn($"{RemoteEndPoint}: first packet was {packet!.Type}, not CONNECT; closing");
                 return null;
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
             if (status == MqttReadStatus.Malformed)
             {
-                Log($"{RemoteEndPoint}: bad CONNECT: {error}");
+                Warn($"{RemoteEndPoint}: bad CONNECT, closing: {error}");
                 if (error.ReasonCode == MqttReasonCode.UnsupportedProtocolVersion)
                 {
                     // OASIS 2014 3.2.2.3: answer an unknown level with return code 0x01 in 3.1.1 form.
@@ -249,8 +260,8 @@ internal sealed class MqttBrokerConnection
 
                     if (status == MqttReadStatus.Malformed)
                     {
-                        Log($"{Client}: malformed packet, closing: {error}");
-                        Abort(error.ReasonCode);
+                        Warn($"{Client}: packet refused, closing: {error}");
+                        Abort(error.ReasonCode, error.Reason);
                         return;
                     }
 
@@ -306,7 +317,7 @@ internal sealed class MqttBrokerConnection
 
                 return false;
             default:
-                Log($"{Client}: unexpected {packet.Type}, closing");
+                Warn($"{Client}: unexpected {packet.Type}, closing");
                 Abort(MqttReasonCode.ProtocolError);
                 return false;
         }
@@ -338,7 +349,7 @@ internal sealed class MqttBrokerConnection
         // MQTT 3.1.1 clients do not know our limit; the bounded ack queue slows them down instead.
         if (p.Qos != MqttQos.AtMostOnce && Interlocked.Increment(ref _incomingPending) > _options.ReceiveMaximum && Version == MqttProtocolVersion.V500)
         {
-            Log($"{Client}: more than {_options.ReceiveMaximum} unacknowledged messages");
+            Warn($"{Client}: more than {_options.ReceiveMaximum} unacknowledged messages; closing");
             Abort(MqttReasonCode.ReceiveMaximumExceeded);
             return false;
         }
@@ -390,6 +401,12 @@ internal sealed class MqttBrokerConnection
                     outcome = item.Outcome.IsCompletedSuccessfully
                         ? item.Outcome.Result
                         : await item.Outcome.AsTask().WaitAsync(_cts.Token).ConfigureAwait(false);
+                }
+                catch (MqttServerBusyException e) when (!_cts.IsCancellationRequested)
+                {
+                    Log($"{Client}: handler cannot take messages now ({e.Message}); closing without acknowledgement");
+                    Abort(MqttReasonCode.ServerBusy, e.Message);
+                    return;
                 }
                 catch (Exception e) when (!_cts.IsCancellationRequested)
                 {
@@ -480,7 +497,7 @@ internal sealed class MqttBrokerConnection
         var remaining = _keepAliveLimit.Ticks - elapsed;
         if (remaining <= 0)
         {
-            Log($"{Client}: keep-alive expired");
+            Warn($"{Client}: nothing received for {_keepAliveLimit.TotalSeconds:0.#} s (keep-alive); closing");
             Abort(MqttReasonCode.KeepAliveTimeout);
             return;
         }
@@ -497,4 +514,6 @@ internal sealed class MqttBrokerConnection
     private void Touch() => Volatile.Write(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
 
     private void Log(string message) => _options.Log?.Invoke(message);
+
+    private void Warn(string message) => _broker.Warn(message);
 }

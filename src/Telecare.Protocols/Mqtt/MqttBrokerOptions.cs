@@ -16,6 +16,13 @@ public sealed class MqttBrokerOptions
 
     public int MaxConnections { get; set; } = 25_000;
 
+    /// <summary>
+    /// Sockets that have not yet finished CONNECT (or the TLS handshake before it). Beyond this a new socket is closed
+    /// at once, so a flood of idle connections costs a bounded number of descriptors, each for at most
+    /// <see cref="ConnectTimeout"/>, and devices already connected are not touched.
+    /// </summary>
+    public int MaxPendingConnections { get; set; } = 1000;
+
     /// <summary>Largest packet accepted from a client (also advertised as Maximum Packet Size on MQTT 5).</summary>
     public int MaxPacketSize { get; set; } = 256 * 1024;
 
@@ -36,6 +43,13 @@ public sealed class MqttBrokerOptions
     /// <summary>A connection that has not sent CONNECT within this time is closed.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Longest keep-alive the broker allows (0: no cap). A client asking for none (0) or a longer one is held to this:
+    /// MQTT 5 clients are told so with Server Keep Alive; 3.1.1 has no way to tell them, and they are held to it all
+    /// the same, so a client that sends half a packet and stalls is always cut in the end.
+    /// </summary>
+    public TimeSpan MaxKeepAlive { get; set; } = TimeSpan.Zero;
+
     public int MaxUserProperties { get; set; } = 32;
 
     /// <summary>How long a closing connection waits for the handler to finish messages it already has.</summary>
@@ -44,11 +58,19 @@ public sealed class MqttBrokerOptions
     /// <summary>Diagnostics sink (never receives secrets).</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>
+    /// Connections refused or cut for breaking a limit (busy, too many pending, no CONNECT in time, malformed or
+    /// oversize packets, keep-alive expired): what an operator watching for hostile clients wants. Falls back to <see cref="Log"/>.
+    /// </summary>
+    public Action<string>? LogWarning { get; set; }
+
     /// <summary>Throws naming the setting that is out of range.</summary>
     public void Validate()
     {
         Check(Endpoint is not null, nameof(Endpoint), "is required");
         Check(MaxConnections > 0, nameof(MaxConnections), "must be positive");
+        Check(MaxPendingConnections > 0, nameof(MaxPendingConnections), "must be positive");
+        Check(MaxKeepAlive >= TimeSpan.Zero && MaxKeepAlive <= TimeSpan.FromSeconds(ushort.MaxValue), nameof(MaxKeepAlive), "must be between 0 and 65,535 seconds");
         Check(MaxPacketSize is >= 64 and <= (int)MqttPacketCodec.MaxVariableByteInteger, nameof(MaxPacketSize), "must be between 64 and 268,435,455");
         Check(ReceiveMaximum > 0, nameof(ReceiveMaximum), "must be positive");
         Check(MaxOutgoingInflight is > 0 and <= 60_000, nameof(MaxOutgoingInflight), "must be between 1 and 60,000");

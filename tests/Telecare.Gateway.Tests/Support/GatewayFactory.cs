@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -101,6 +104,40 @@ public class GatewayFactory : WebApplicationFactory<Program>
                 }
             };
             return await client.ConnectAsync(new Uri(Server.BaseAddress, path), cancellationToken);
+        });
+
+    /// <summary>
+    /// Serves over real Kestrel sockets instead of the in-memory test server (where a client that stops reading
+    /// never pushes back). Call before anything else uses the factory; returns the server's address.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        KestrelAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        return KestrelAddress;
+    }
+
+    public Uri? KestrelAddress { get; private set; }
+
+    /// <summary>An HTTP client to the Kestrel server with the bootstrap API key of <paramref name="role"/>.</summary>
+    public HttpClient KestrelClientAs(string role)
+    {
+        var client = new HttpClient { BaseAddress = KestrelAddress ?? throw new InvalidOperationException("StartKestrel first") };
+        client.DefaultRequestHeaders.Add(Policies.ApiKeyHeader, ApiKeyFor(role));
+        return client;
+    }
+
+    /// <summary>A hub client over a real WebSocket to the Kestrel server.</summary>
+    public Task<HubClient> KestrelHubAsync(string path, string role) =>
+        HubClient.ConnectAsync(async cancellationToken =>
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            socket.Options.SetRequestHeader(Policies.ApiKeyHeader, ApiKeyFor(role));
+            var address = KestrelAddress ?? throw new InvalidOperationException("StartKestrel first");
+            await socket.ConnectAsync(new UriBuilder(address) { Scheme = "ws", Path = path }.Uri, cancellationToken);
+            return socket;
         });
 
     /// <summary>Signs in with a password and returns the cookie header value for later requests and hub connections.</summary>

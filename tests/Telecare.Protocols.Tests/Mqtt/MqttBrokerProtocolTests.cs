@@ -154,6 +154,94 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_busy_handler_closes_a_v5_connection_with_0x89_and_its_reason_and_acknowledges_nothing()
+    {
+        _handler.Decide = _ => throw new MqttServerBusyException("cannot store right now");
+        await using var dev = await ConnectAsync(Connect(V5, "dev1", "dev1", "s1"));
+        await dev.SendAsync(new MqttPublishPacket("telecare/v1/dev1/event", B("{}"), MqttQos.AtLeastOnce, false) { PacketId = 1 });
+
+        var disconnect = await dev.ReceiveAsync<MqttDisconnectPacket>();
+        Assert.Equal(MqttReasonCode.ServerBusy, disconnect.ReasonCode);
+        Assert.Equal("cannot store right now", disconnect.Properties.ReasonString);
+        await dev.WaitClosedAsync();
+        Assert.False(dev.TryTake(out var extra), $"unexpected {extra}");
+    }
+
+    [Theory]
+    [InlineData(V3, (ushort)0)]
+    [InlineData(V5, (ushort)0)]
+    [InlineData(V5, (ushort)600)]
+    public async Task A_keep_alive_of_none_or_beyond_the_maximum_is_held_to_the_maximum(MqttProtocolVersion version, ushort asked)
+    {
+        await using var broker = NewBroker(new MqttBrokerOptions { MaxKeepAlive = TimeSpan.FromSeconds(10) });
+        var dev = await MqttTestPeer.ConnectAsync(broker, Connect(version, "dev1", "dev1", "s1", keepAlive: asked));
+        await using var _d = dev;
+        Assert.Equal(version == V5 ? (ushort)10 : null, dev.LastConnAck!.Properties.ServerKeepAlive);
+
+        // Half a PUBLISH, then nothing: the stalled packet does not count as a sign of life.
+        await dev.SendRawAsync(MqttTestBuffers.Hex("32 20 00 16"));
+        _time.Advance(TimeSpan.FromSeconds(14));
+        Assert.False(dev.Closed.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        await dev.WaitClosedAsync();
+    }
+
+    [Fact]
+    public async Task Sockets_beyond_the_pending_limit_are_closed_at_once_and_idle_ones_after_the_connect_timeout()
+    {
+        await using var broker = NewBroker(new MqttBrokerOptions
+        {
+            Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0),
+            MaxPendingConnections = 2,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        });
+        await broker.StartAsync();
+        var idle = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                idle.Add(new System.Net.Sockets.TcpClient());
+                await idle[^1].ConnectAsync(broker.LocalEndPoint!);
+            }
+
+            await WaitUntilAsync(() => broker.PendingConnectionCount == 2, "two pending connections");
+            using var third = new System.Net.Sockets.TcpClient();
+            await third.ConnectAsync(broker.LocalEndPoint!);
+            Assert.Equal(0, await ReadAsync(third));
+            Assert.Contains(_log, l => l.Contains("already waiting to CONNECT", StringComparison.Ordinal));
+
+            _time.Advance(TimeSpan.FromSeconds(5));
+            foreach (var client in idle)
+            {
+                Assert.Equal(0, await ReadAsync(client));
+            }
+
+            await WaitUntilAsync(() => broker.PendingConnectionCount == 0, "the pending count to fall back");
+        }
+        finally
+        {
+            idle.ForEach(c => c.Dispose());
+        }
+
+        static async Task<int> ReadAsync(System.Net.Sockets.TcpClient client)
+        {
+            using var timeout = new CancellationTokenSource(MqttTestPeer.Timeout);
+            return await client.GetStream().ReadAsync(new byte[16], timeout.Token);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + MqttTestPeer.Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task Publishing_outside_the_own_prefix_is_refused_with_0x87_on_v5()
     {
         await using var dev = await ConnectAsync(Connect(V5, "dev1", "dev1", "s1"));
@@ -542,7 +630,7 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
         Assert.Equal(MqttReasonCode.TopicNameInvalid, (await dev.ReceiveAsync<MqttDisconnectPacket>()).ReasonCode);
         await dev.WaitClosedAsync();
         Assert.Empty(await other.RoundTripAsync());
-        Assert.Contains(_log, l => l.Contains("malformed", StringComparison.Ordinal));
+        Assert.Contains(_log, l => l.Contains("packet refused", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -553,7 +641,9 @@ public sealed class MqttBrokerProtocolTests : IAsyncLifetime
         await using var _d = dev;
         Assert.Equal(100u, dev.LastConnAck!.Properties.MaximumPacketSize);
         await dev.SendRawAsync(MqttTestBuffers.Hex("30 FF FF 03"));
-        Assert.Equal(MqttReasonCode.PacketTooLarge, (await dev.ReceiveAsync<MqttDisconnectPacket>()).ReasonCode);
+        var refused = await dev.ReceiveAsync<MqttDisconnectPacket>();
+        Assert.Equal(MqttReasonCode.PacketTooLarge, refused.ReasonCode);
+        Assert.Contains("exceeds the limit of 100", refused.Properties.ReasonString, StringComparison.Ordinal);
         await dev.WaitClosedAsync();
     }
 

@@ -25,8 +25,24 @@ public sealed class MqttIngressOptions : IValidatableObject
     [Required]
     public string Address { get; set; } = "0.0.0.0";
 
+    /// <summary>Devices connected at once (after CONNECT); one more is refused as busy and logged.</summary>
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 25_000;
+
+    /// <summary>Sockets still before or in CONNECT; beyond this a new socket is closed at once (a connection flood).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPendingConnections { get; set; } = 1000;
+
+    /// <summary>A socket that has not completed CONNECT within this time is closed.</summary>
+    [Range(1, 300)]
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Longest keep-alive allowed; a device asking for none (0) or longer is held to this (told so on MQTT 5), so a
+    /// connection that goes silent, or stalls half-way through a packet, is always cut. 0 turns the cap off.
+    /// </summary>
+    [Range(0, 65_535)]
+    public int MaxKeepAliveSeconds { get; set; } = 3600;
 
     /// <summary>Largest MQTT packet accepted (both modes).</summary>
     [Range(1024, 16 * 1024 * 1024)]

@@ -19,12 +19,17 @@ public sealed partial class MqttIngressService(
     ILogger<MqttIngressService> logger) : IHostedService, IAsyncDisposable
 {
     public const string HealthName = "mqtt";
+    private readonly LogThrottle _warnings = new(message => LogCut(logger, message), time, perWindow: 20, window: TimeSpan.FromSeconds(10),
+        suppressed => LogCutSuppressed(logger, suppressed));
     private MqttBroker? _broker;
 
     /// <summary>Where the broker listens (the real port when configured with 0).</summary>
     public IPEndPoint? LocalEndPoint => _broker?.LocalEndPoint;
 
     public int ConnectionCount => _broker?.ConnectionCount ?? 0;
+
+    /// <summary>Sockets that have not finished CONNECT.</summary>
+    public int PendingConnectionCount => _broker?.PendingConnectionCount ?? 0;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,9 +49,13 @@ public sealed partial class MqttIngressService(
         {
             Endpoint = new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port),
             MaxConnections = settings.MaxConnections,
+            MaxPendingConnections = settings.MaxPendingConnections,
+            ConnectTimeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds),
+            MaxKeepAlive = TimeSpan.FromSeconds(settings.MaxKeepAliveSeconds),
             MaxPacketSize = settings.MaxPacketSize,
             ConformanceMode = settings.ConformanceMode,
             Log = message => LogBroker(logger, message),
+            LogWarning = _warnings.Write,
         }, handler, time);
         notifier.Broker = _broker;
         await _broker.StartAsync(cancellationToken);
@@ -86,6 +95,12 @@ public sealed partial class MqttIngressService(
 
     [LoggerMessage(EventId = 7103, Level = LogLevel.Debug, Message = "MQTT broker: {Message}")]
     private static partial void LogBroker(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Warning, Message = "MQTT client refused or cut: {Message}")]
+    private static partial void LogCut(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Warning, Message = "MQTT: {Count} more clients refused or cut in the last few seconds (not logged one by one)")]
+    private static partial void LogCutSuppressed(ILogger logger, int count);
 }
 
 public static class MqttIngressExtensions

@@ -1,6 +1,7 @@
 using System.Text;
 using Telecare.Core.Signals;
 using Telecare.Gateway.Signals;
+using Telecare.Gateway.Store;
 using Telecare.Protocols.Mqtt;
 
 namespace Telecare.Gateway.Ingress.Mqtt;
@@ -16,7 +17,7 @@ public sealed partial class MqttSignalIntake(
     TimeProvider time,
     ILogger<MqttSignalIntake> logger)
 {
-    /// <summary>Throws when the store cannot commit: the caller then leaves the message unacknowledged.</summary>
+    /// <summary>Throws <see cref="MqttServerBusyException"/> when the store cannot commit: the message is then left unacknowledged.</summary>
     public async ValueTask<MqttPublishOutcome> AcceptAsync(string deviceId, string kind, MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         var signal = kind switch
@@ -33,7 +34,17 @@ public sealed partial class MqttSignalIntake(
             return MqttPublishOutcome.Success;
         }
 
-        var receipt = await sink.SubmitAsync(signal, cancellationToken);
+        SignalReceipt receipt;
+        try
+        {
+            receipt = await sink.SubmitAsync(signal, cancellationToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Not stored, so not acknowledged: the device keeps the message and sends it again; v5 devices are told why.
+            throw new MqttServerBusyException("the gateway cannot store messages right now; send again later", ex);
+        }
+
         if (signal.IsRejected)
         {
             LogRejected(logger, deviceId, signal.RejectionReason!);

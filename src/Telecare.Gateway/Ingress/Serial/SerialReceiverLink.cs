@@ -70,6 +70,11 @@ public sealed partial class SerialReceiverLink
                 {
                     LogPortLost(_logger, _options.Path, ex.Message);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Anything else is still this port's trouble: reopened like a lost port, never the host's end.
+                    LogLinkFailed(_logger, ex, _options.Path);
+                }
 
                 _health.Report(_healthName, false, $"{_options.Path} not open", _time.GetUtcNow());
                 await ReportLinkDownAsync("port lost", stoppingToken);
@@ -275,6 +280,9 @@ public sealed partial class SerialReceiverLink
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Serial port {Path} lost or cannot open: {Reason}; reopening with back-off")]
     private static partial void LogPortLost(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "Serial port {Path}: the link failed; reopening with back-off")]
+    private static partial void LogLinkFailed(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Receiver {ReceiverId} sent a line that cannot be read: {Reason}; stored as rejected")]
     private static partial void LogRejectedLine(ILogger logger, string receiverId, string reason);

@@ -41,6 +41,8 @@ function applySnapshot(snapshot) {
   document.body.dataset.warnSeconds = String(state.warnSeconds);
   document.body.dataset.escalateSeconds = String(state.escalateSeconds);
   store.replace([...(snapshot.calls || []), ...(snapshot.tickets || [])]);
+  // The snapshot holds the alerts active now: one cleared while this console was away must not linger.
+  replaceSystemAlerts(snapshot.alerts || []);
   state.synced = true;
   render();
   panel.refreshHeader();
@@ -205,10 +207,20 @@ function renderBreaches() {
 
 const alerts = new Map();
 function renderSystemAlert(alert) {
+  const isNew = !alert.cleared && !alerts.has(alert.code);
   if (alert.cleared) alerts.delete(alert.code); else alerts.set(alert.code, alert);
-  const box = $('#system-alerts');
-  fill(box, ...[...alerts.values()].map((a) => el('span', { class: `alert ${a.severity}`, title: a.at }, a.message)));
-  if (!alert.cleared && alert.severity === 'critical') sounds.play(1);
+  showSystemAlerts();
+  if (isNew && alert.severity === 'critical') sounds.play(1);
+}
+
+function replaceSystemAlerts(list) {
+  alerts.clear();
+  for (const alert of list) alerts.set(alert.code, alert);
+  showSystemAlerts();
+}
+
+function showSystemAlerts() {
+  fill($('#system-alerts'), ...[...alerts.values()].map((a) => el('span', { class: `alert ${a.severity}`, title: a.at }, a.message)));
 }
 
 // --- views -----------------------------------------------------------------------------------------

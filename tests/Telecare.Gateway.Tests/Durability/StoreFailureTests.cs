@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Signals;
+using Telecare.Gateway.Health;
+using Telecare.Gateway.Ingress.Mqtt;
+using Telecare.Gateway.Security;
+using Telecare.Gateway.Signals;
+using Telecare.Gateway.Tests.Support;
+using Telecare.Protocols.Mqtt;
+using Telecare.Testing;
+
+namespace Telecare.Gateway.Tests.Durability;
+
+/// <summary>
+/// The disk under the store stops taking writes (the WAL made immutable with chattr: the kernel refuses the writes,
+/// root included) and later comes back. Nothing may be acknowledged that is not stored; people must be told; and
+/// ingest must come back by itself, with what the sources held and sent again stored once.
+/// </summary>
+public sealed class StoreFailureTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static bool StoreAlert(JsonElement alert, bool cleared) =>
+        alert.GetProperty("code").GetString() == StoreHealthMonitor.AlertCode && alert.GetProperty("cleared").GetBoolean() == cleared;
+
+    private static async Task<(string DeviceId, string Secret)> RegisterPendantAsync(GatewayFactory factory, string deviceId)
+    {
+        var installer = factory.ClientAs(Roles.Installer);
+        var resident = await installer.PostAsync("/api/v1/residents", Json("""{"firstName":"Ada","lastName":"Store","address":"1 Disk Lane"}"""));
+        var residentId = (await resident.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var registered = await installer.PostAsync("/api/v1/devices", Json($$"""{"type":"pendant","deviceId":"{{deviceId}}","residentId":{{residentId}}}"""));
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        return (deviceId, (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
+    }
+
+    private static MqttClient Device(GatewayFactory factory, string deviceId, string secret, List<string> log) => new(new MqttClientOptions
+    {
+        Port = factory.Services.GetRequiredService<MqttIngressService>().LocalEndPoint!.Port,
+        ClientId = deviceId,
+        Username = deviceId,
+        Password = secret,
+        ProtocolVersion = MqttProtocolVersion.V500,
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+        ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+        Log = line =>
+        {
+            lock (log)
+            {
+                log.Add(line);
+            }
+        },
+    });
+
+    [Fact]
+    public async Task While_the_store_cannot_commit_nothing_is_acknowledged_readiness_is_false_and_consoles_are_alerted_then_ingest_resumes_by_itself()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string?> { ["Store:HealthProbeSeconds"] = "3600" });
+        var (deviceId, secret) = await RegisterPendantAsync(factory, "disk-pendant");
+        var ingest = factory.ClientAs(Roles.Installer);
+        var anonymous = factory.ClientAs(null);
+        await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
+        await console.WaitForAsync("Snapshot");
+        var deviceLog = new List<string>();
+        await using var device = Device(factory, deviceId, secret, deviceLog);
+        await device.ConnectAsync();
+        Assert.Equal(MqttReasonCode.Success, (await device.PublishAsync(MqttDeviceTopics.Prefix(deviceId) + "event", """{"seq":1,"type":"device.test"}""")).ReasonCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+
+        Task<MqttPublishResult> held;
+        using (var disk = ImmutableFile.Make(factory.DatabasePath + "-wal"))
+        {
+            // HTTP: 503 with Retry-After, not 202, and nothing stored.
+            var refused = await ingest.PostAsync("/api/v1/signals", Json("""{"deviceId":"disk-pendant","seq":2,"type":"pendant.press"}"""));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter is not null, "a 503 without Retry-After");
+
+            // MQTT (QoS 1): no PUBACK; the device is told why (MQTT 5) and keeps the message to send again.
+            held = device.PublishAsync(MqttDeviceTopics.Prefix(deviceId) + "event", """{"seq":3,"type":"pendant.press"}""");
+            await Eventually.TrueAsync(() => Logged(deviceLog, "ServerBusy"), Wait, "the gateway to close the device's connection as busy");
+            Assert.False(held.IsCompleted, "the device got an acknowledgement for a message that was not stored");
+
+            // Readiness names the store.
+            var ready = await anonymous.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            var checks = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+            Assert.Equal("Unhealthy", checks.GetProperty("store").GetProperty("status").GetString());
+
+            // Consoles: a critical alert, and a console that connects now finds it in its snapshot.
+            var alert = await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: false));
+            Assert.Equal("critical", alert.GetProperty("severity").GetString());
+            await using var late = await factory.HubAsync("/hubs/dispatch", Roles.Supervisor);
+            var snapshot = await late.WaitForAsync("Snapshot");
+            Assert.Contains(snapshot.GetProperty("alerts").EnumerateArray(), a => StoreAlert(a, cleared: false));
+
+            Assert.Equal(0, factory.Scalar("SELECT COUNT(*) FROM signals WHERE sequence IN (2, 3)"));
+            Assert.Equal(0, console.Count("CallRaised"));
+        }
+
+        // The disk takes writes again. Nobody restarts anything and no source has to send first: the alert clears.
+        await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: true));
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+
+        // The device's held message goes through on its own; the HTTP source retries, twice.
+        Assert.Equal(MqttReasonCode.Success, (await held.WaitAsync(Wait)).ReasonCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/api/v1/signals", Json("""{"deviceId":"disk-pendant","seq":2,"type":"pendant.press"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/api/v1/signals", Json("""{"deviceId":"disk-pendant","seq":2,"type":"pendant.press"}"""))).StatusCode);
+
+        Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM signals WHERE sequence = 2"));
+        Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM signals WHERE sequence = 3"));
+        var call = await console.WaitForAsync("CallRaised");
+        Assert.Equal(deviceId, call.GetProperty("deviceId").GetString());
+        await Eventually.TrueAsync(() => factory.Scalar("SELECT COUNT(*) FROM signals WHERE triaged = 0") == 0, Wait, "triage to catch up");
+        // Both presses belong to the one call: one alarm, not two.
+        Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM calls"));
+        Assert.Equal(1, console.Count("CallRaised"));
+    }
+
+    [Fact]
+    public async Task A_signal_stored_just_before_the_store_fails_is_triaged_once_it_is_back()
+    {
+        // Triage sees a committed signal only when the test hands it on, so the disk can fail in between.
+        var toTriage = Channel.CreateUnbounded<StoredSignal>();
+        await using var factory = new GatewayFactory(new Dictionary<string, string?> { ["Store:HealthProbeSeconds"] = "3600" })
+        {
+            TestServices = services => services.AddSingleton<ChannelReader<StoredSignal>>(toTriage.Reader),
+        };
+        await RegisterPendantAsync(factory, "triage-pendant");
+        await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
+        await console.WaitForAsync("Snapshot");
+
+        var stored = await factory.ClientAs(Roles.Installer).PostAsync("/api/v1/signals", Json("""{"deviceId":"triage-pendant","seq":7,"type":"fall.detected"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+        var committed = factory.Services.GetRequiredService<TriageQueue>().Reader;
+        Assert.True(committed.TryRead(out var signal));
+
+        using (var disk = ImmutableFile.Make(factory.DatabasePath + "-wal"))
+        {
+            await toTriage.Writer.WriteAsync(signal);
+            await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: false));
+            Assert.Equal(0, console.Count("CallRaised"));
+            Assert.Equal(0, factory.Scalar("SELECT COUNT(*) FROM calls"));
+        }
+
+        // The same signal is tried again until the store takes it: one call, and the signal marked triaged.
+        var call = await console.WaitForAsync("CallRaised");
+        Assert.Equal("fall.detected", call.GetProperty("eventType").GetString());
+        Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM calls"));
+        Assert.Equal(1, factory.Scalar($"SELECT COUNT(*) FROM signals WHERE id = {signal.Id.ToString(CultureInfo.InvariantCulture)} AND triaged = 1"));
+        await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: true));
+        Assert.Equal(1, console.Count("CallRaised"));
+    }
+
+    private static bool Logged(List<string> log, string text)
+    {
+        lock (log)
+        {
+            return log.Exists(l => l.Contains(text, StringComparison.Ordinal));
+        }
+    }
+}
