@@ -44,12 +44,15 @@ for proj in tests/*.Tests/*.csproj; do
     --logger "console;verbosity=normal" --results-directory "TestResults/$name" >"$log" 2>&1
   rc=$?
   # Failed and skipped tests with their messages; then the runner's own totals ("Passed: N", "Failed: N").
-  grep -E -A 12 "^\s+(Failed|Skipped) [A-Za-z]" "$log" | head -n 300
-  p=$(grep -E "^\s+Passed: +[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+"); p=${p:-0}
-  f=$(grep -E "^\s+Failed: +[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+"); f=${f:-0}
+  # -a: a test's output may hold raw bytes (fuzzing, serial noise); grep must still read the log as text.
+  grep -a -E -A 12 "^\s+(Failed|Skipped) [A-Za-z]" "$log" | head -n 300
+  p=$(grep -a -E "^\s+Passed: +[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+"); p=${p:-0}
+  f=$(grep -a -E "^\s+Failed: +[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+"); f=${f:-0}
   echo "   $p passed, $f failed"
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "test.sh: $name exited $rc without a failed test (crash or hang); see $log"; tail -n 40 "$log"; f=1
+  elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    echo "test.sh: no test results found for $name; see $log"; f=1
   fi
   passed=$((passed + p)); failed=$((failed + f))
 done

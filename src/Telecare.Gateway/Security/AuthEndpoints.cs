@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Telecare.Gateway.Admin;
+using Telecare.Gateway.Hosting;
 
 namespace Telecare.Gateway.Security;
 
@@ -51,7 +52,7 @@ public static partial class AuthEndpoints
         var user = users.Verify(body!.Username!, body.Password!);
         if (user is null)
         {
-            LogLoginFailed(logger, body.Username!, http.Connection.RemoteIpAddress?.ToString());
+            LogLoginFailed(logger, LogText.Safe(body.Username), http.Connection.RemoteIpAddress?.ToString());
             return TypedResults.Problem(title: "Sign-in failed", detail: "Wrong username or password, or the account is disabled.", statusCode: StatusCodes.Status401Unauthorized);
         }
 

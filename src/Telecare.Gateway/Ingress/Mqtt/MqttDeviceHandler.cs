@@ -1,4 +1,5 @@
 using Telecare.Gateway.Admin;
+using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 using Telecare.Protocols.Mqtt;
@@ -20,7 +21,7 @@ public sealed partial class MqttDeviceHandler(
         var deviceId = request.Username;
         if (string.IsNullOrEmpty(deviceId) || request.Password is not { } password || !Verify(deviceId, password.Span))
         {
-            LogRefused(logger, deviceId ?? "(none)", request.RemoteEndPoint?.ToString());
+            LogRefused(logger, LogText.Safe(deviceId), request.RemoteEndPoint?.ToString());
             return ValueTask.FromResult(MqttConnectResult.Refuse(MqttReasonCode.BadUserNameOrPassword));
         }
 
