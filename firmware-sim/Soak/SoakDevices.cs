@@ -52,6 +52,8 @@ public sealed class SoakDevices : IAsyncDisposable
     /// <summary>Published and neither acknowledged nor failed yet.</summary>
     public long Outstanding => Interlocked.Read(ref _outstanding);
 
+    public bool AllConnected => _devices.All(d => d.Client.IsConnected);
+
     /// <summary>Connections made after the first one of each device.</summary>
     public int Reconnects => Math.Max(0, Volatile.Read(ref _connects) - _devices.Count);
 

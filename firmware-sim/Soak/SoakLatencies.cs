@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Telecare.FirmwareSim.Soak;
 
 /// <summary>
-/// PUBLISH→PUBACK times, split afterwards by whether an outage (kill to ready again) overlaps them: an event sent to a
+/// PUBLISH→PUBACK times, split afterwards by whether an outage (kill to devices connected again) overlaps them: an event sent to a
 /// gateway that died, or while none was up, waits for the restart, which says how long a restart takes, not how fast
 /// the gateway acknowledges.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class SoakLatencies
 
     public void Record(long sentTimestamp) => _spans.Enqueue((sentTimestamp, Stopwatch.GetTimestamp()));
 
-    /// <param name="outages">Stopwatch timestamps of each kill and of the restarted gateway being ready, in order.</param>
+    /// <param name="outages">Stopwatch timestamps of each kill and of every device being connected to the restarted gateway, in order.</param>
     public SoakLatencySummary Summarise(IReadOnlyList<(long Killed, long Ready)> outages)
     {
         var readyAt = outages.Select(o => o.Ready).ToArray();
