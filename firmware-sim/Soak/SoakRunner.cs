@@ -40,13 +40,15 @@ public static class SoakRunner
 
         log.WriteLine($"soak: data in {data}, MQTT on 127.0.0.1:{mqttPort}, receiver on {pty.PathA} -> gateway on {pty.PathB}");
         var gateway = await StartGatewayAsync().ConfigureAwait(false);
-        var devices = new SoakDevices(options.Devices, mqttPort);
-        var receiver = new SoakReceiver(pty.PathA, options.Devices);
+        SoakDevices? devices = null;
+        SoakReceiver? receiver = null;
         var cycles = 0;
         ConsoleView console;
         long unacknowledged;
         try
         {
+            devices = new SoakDevices(options.Devices, mqttPort);
+            receiver = new SoakReceiver(pty.PathA, options.Devices);
             await devices.StartAsync(cancellationToken).ConfigureAwait(false);
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var load = DriveAsync(devices, receiver, options, stopLoad.Token);
@@ -86,8 +88,17 @@ public static class SoakRunner
         }
         finally
         {
-            await devices.DisposeAsync().ConfigureAwait(false);
-            await receiver.DisposeAsync().ConfigureAwait(false);
+            // Never leave a gateway running behind a failed soak.
+            if (devices is not null)
+            {
+                await devices.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (receiver is not null)
+            {
+                await receiver.DisposeAsync().ConfigureAwait(false);
+            }
+
             await gateway.DisposeAsync().ConfigureAwait(false);
         }
 
