@@ -23,6 +23,9 @@ public sealed class DeviceFleetOptions
     public MqttQos HeartbeatQos { get; set; } = MqttQos.AtMostOnce;
     public int Seed { get; set; } = Environment.TickCount;
 
+    /// <summary>The longest pause between reconnect attempts (the back-off doubles from 200 ms up to this).</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Leave "offline" as a will and say "online"/"offline" on the status topic (off: the device stays quiet there).</summary>
     public bool ReportStatus { get; set; } = true;
 

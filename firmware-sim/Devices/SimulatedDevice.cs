@@ -34,6 +34,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
             KeepAliveSeconds = fleet.KeepAliveSeconds,
             CleanStart = false,
             SessionExpirySeconds = 24 * 3600,
+            ReconnectMaxDelay = fleet.ReconnectMaxDelay,
             Will = fleet.ReportStatus ? new MqttWill(DeviceTopics.Status(id), "offline"u8.ToArray(), MqttQos.AtLeastOnce, Retain: true) : null,
             MessageHandler = OnMessageAsync,
         }, _time);
@@ -72,11 +73,18 @@ public sealed class SimulatedDevice : IAsyncDisposable
     }
 
     /// <summary>Sends an event and completes on its PUBACK (the gateway has committed it).</summary>
-    public Task<MqttPublishResult> SendEventAsync(DeviceEvent e, CancellationToken cancellationToken = default)
+    public Task<MqttPublishResult> SendEventAsync(DeviceEvent e, CancellationToken cancellationToken = default) =>
+        PublishEvent(e, cancellationToken).Acknowledged;
+
+    /// <summary>
+    /// Sends an event and says which sequence number it carries, so a caller can keep a ledger of what was acknowledged.
+    /// Unacknowledged events survive a lost connection: the client sends them again (DUP) once it is back.
+    /// </summary>
+    public DeviceEventPublish PublishEvent(DeviceEvent e, CancellationToken cancellationToken = default)
     {
         var seq = Interlocked.Increment(ref _sequence);
         var payload = DevicePayloads.Event(seq, _time.GetUtcNow(), e, Battery);
-        return _client.PublishAsync(new MqttApplicationMessage(DeviceTopics.Event(Id), payload, MqttQos.AtLeastOnce), cancellationToken);
+        return new DeviceEventPublish(seq, _client.PublishAsync(new MqttApplicationMessage(DeviceTopics.Event(Id), payload, MqttQos.AtLeastOnce), cancellationToken));
     }
 
     public Task<MqttPublishResult> SendHeartbeatAsync(MqttQos qos, CancellationToken cancellationToken = default)

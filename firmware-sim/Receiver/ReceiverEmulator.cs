@@ -9,7 +9,8 @@ namespace Telecare.FirmwareSim.Receiver;
 /// end of a pseudo-terminal. It prints each event and waits for ACK (0x06); on NAK (0x15) or silence
 /// it sends the line again up to <see cref="ReceiverEmulatorOptions.Resends"/> times, then keeps it in
 /// its buffer (up to <see cref="ReceiverEmulatorOptions.BufferCapacity"/> messages) and tries again later.
-/// Heartbeats go out when idle. Acknowledged lines are kept in <see cref="Ledger"/>.
+/// Heartbeats go out when idle. Acknowledged lines are kept in <see cref="Ledger"/>; a line sent more than once waits
+/// for the answers its other copies may still get before the next line goes out.
 /// </summary>
 public sealed class ReceiverEmulator
 {
@@ -34,6 +35,7 @@ public sealed class ReceiverEmulator
     private int _timeouts;
     private int _exhausted;
     private int _linkTests;
+    private int _lateAnswers;
 
     public ReceiverEmulator(IDuplexPipe pipe, ReceiverEmulatorOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -55,6 +57,9 @@ public sealed class ReceiverEmulator
 
     /// <summary>How many times a message used up its resends and went back to waiting in the buffer.</summary>
     public int ResendsExhausted => Volatile.Read(ref _exhausted);
+
+    /// <summary>Answers to copies of an already acknowledged line, kept from being taken for the next line's ACK.</summary>
+    public int LateAnswers => Volatile.Read(ref _lateAnswers);
 
     /// <summary>Bare CRs received from the computer (the Ademco link test).</summary>
     public int LinkTestsReceived => Volatile.Read(ref _linkTests);
@@ -240,6 +245,7 @@ public sealed class ReceiverEmulator
             await WriteAsync(noise, ct).ConfigureAwait(false);
         }
 
+        var answered = 0;
         for (var attempt = 0; attempt <= _options.Resends; attempt++)
         {
             // Glued copies only on the first transmission; a resend is a clean line.
@@ -252,8 +258,11 @@ public sealed class ReceiverEmulator
             {
                 case AckByte:
                     Record(message);
+                    // attempt + 1 copies went out; answered + 1 were answered.
+                    await SwallowLateAnswersAsync(attempt - answered, ct).ConfigureAwait(false);
                     return true;
                 case NakByte:
+                    answered++;
                     Interlocked.Increment(ref _naks);
                     break;
                 default:
@@ -263,6 +272,24 @@ public sealed class ReceiverEmulator
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A copy sent again after silence may still be answered (the computer was slow, or restarted and read every copy
+    /// waiting on the line). An ACK carries no reference, so such a late answer would be taken for the next line's ACK
+    /// and that line dropped from the buffer unconfirmed: answers still owed within the ACK window are taken here.
+    /// </summary>
+    private async Task SwallowLateAnswersAsync(int owed, CancellationToken ct)
+    {
+        for (var i = 0; i < owed; i++)
+        {
+            if (await WaitReplyAsync(ct).ConfigureAwait(false) is null)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _lateAnswers);
+        }
     }
 
     private async Task<byte?> WaitReplyAsync(CancellationToken ct)

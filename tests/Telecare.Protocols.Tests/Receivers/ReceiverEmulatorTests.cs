@@ -65,6 +65,45 @@ public sealed class ReceiverEmulatorTests
     }
 
     [Fact]
+    public async Task A_late_answer_to_a_resent_copy_is_not_taken_for_the_next_lines_ACK()
+    {
+        var clock = new ManualTimeProvider();
+        var link = new DuplexPipePair();
+        var emulator = new ReceiverEmulator(link.A, new ReceiverEmulatorOptions { HeartbeatInterval = TimeSpan.Zero }, clock);
+        using var cts = new CancellationTokenSource();
+        var run = emulator.RunAsync(cts.Token);
+        var computer = link.B;
+        const string first = "5011 181234E10101001\u0014";
+        const string second = "5011 181234E10101002\u0014";
+        Assert.True(emulator.TryEnqueue(new ReceiverEmulatorEvent("1234", ContactIdQualifier.New, 101, Zone: 1)));
+        Assert.True(emulator.TryEnqueue(new ReceiverEmulatorEvent("1234", ContactIdQualifier.New, 101, Zone: 2)));
+
+        // The computer is slow: the first line goes out twice, then both copies are answered, the second one late.
+        Assert.Equal(first, await ReadLineAsync(computer.Input, 0x14));
+        await clock.WaitForTimersAsync(1, Wait);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(first, await ReadLineAsync(computer.Input, 0x14));
+        await computer.Output.WriteAsync(new byte[] { 0x06 });
+        await emulator.WaitForLedgerAsync(1).WaitAsync(Wait);
+        await computer.Output.WriteAsync(new byte[] { 0x06 });
+
+        // The late ACK belonged to the first line: the second, never answered itself, is sent again after 4 s.
+        Assert.Equal(second, await ReadLineAsync(computer.Input, 0x14));
+        await WaitUntilAsync(() => emulator.LateAnswers == 1);
+        await clock.WaitForTimersAsync(1, Wait);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(second, await ReadLineAsync(computer.Input, 0x14));
+        Assert.Single(emulator.Ledger);
+
+        await computer.Output.WriteAsync(new byte[] { 0x06 });
+        await emulator.WaitForLedgerAsync(2).WaitAsync(Wait);
+        Assert.Equal(2, emulator.Ledger[1].Transmissions);
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public async Task Sends_a_heartbeat_each_interval_when_idle()
     {
         var clock = new ManualTimeProvider();
