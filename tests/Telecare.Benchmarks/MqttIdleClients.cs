@@ -12,7 +12,7 @@ namespace Telecare.Benchmarks;
 /// and secret, persistent session, "offline" will, subscribed to its ack and config topics) with bare sockets, so
 /// thousands fit in one process. Prints "connected N failed M [first error]" and holds them until its standard input
 /// closes, then says DISCONNECT on each (no wills fire).
-/// Usage: mqtt-idle-clients port first count id-prefix secret
+/// Usage: mqtt-idle-clients port first count id-prefix secret source-address
 /// </summary>
 internal static class MqttIdleClients
 {
@@ -25,6 +25,8 @@ internal static class MqttIdleClients
         var count = int.Parse(args[2], CultureInfo.InvariantCulture);
         var prefix = args[3];
         var secret = Encoding.UTF8.GetBytes(args[4]);
+        // Its own loopback source address: its closed connections' TIME_WAIT entries never meet the load run's.
+        var source = IPAddress.Parse(args[5]);
 
         var sockets = new Socket?[count];
         var failed = 0;
@@ -35,7 +37,7 @@ internal static class MqttIdleClients
             await gate.WaitAsync();
             try
             {
-                sockets[i] = await ConnectAsync(port, $"{prefix}{first + i:D5}", secret);
+                sockets[i] = await ConnectAsync(source, port, $"{prefix}{first + i:D5}", secret);
             }
             catch (Exception e) when (e is SocketException or IOException or InvalidDataException or TimeoutException)
             {
@@ -66,11 +68,12 @@ internal static class MqttIdleClients
         }
     }
 
-    private static async Task<Socket> ConnectAsync(int port, string id, byte[] secret)
+    private static async Task<Socket> ConnectAsync(IPAddress source, int port, string id, byte[] secret)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            socket.Bind(new IPEndPoint(source, 0));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
             var received = new Received();
