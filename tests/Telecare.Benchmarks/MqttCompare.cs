@@ -27,6 +27,7 @@ internal static class MqttCompare
     private const int ClientsPerHelper = 9_000;
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    private const int WarmUpMessages = 2_000;
     private static int _helpers;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
 
@@ -40,7 +41,7 @@ internal static class MqttCompare
 
         var fleet = new DeviceFleetOptions { Count = devices, IdPrefix = "bench-", Secret = Secret, Seed = 42, ProtocolVersion = Telecare.Protocols.Mqtt.MqttProtocolVersion.V500 };
         Console.WriteLine($"mqtt-compare: {devices} devices, QoS 1 events at {string.Join(" and ", rates.Select(r => $"{r:#,0}/s"))} offered for {duration.TotalSeconds:0} s "
-            + $"(after {WarmUp.TotalSeconds:0} s warm-up), then {idle:#,0} idle connections; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+            + $"(after a warm-up of {WarmUp.TotalSeconds:0} s or {WarmUpMessages:#,0} messages, whichever is longer), with {idle:#,0} idle connections measured first; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         var rows = new List<Row>();
         if (targets.Contains("mosquitto"))
@@ -113,7 +114,8 @@ internal static class MqttCompare
             var started = Stopwatch.StartNew();
             try
             {
-                await DeviceLoadRunner.RunAsync(fleet, rate, WarmUp);
+                // At least 2,000 messages, so low rates warm the JIT and the store as much as high ones.
+                await DeviceLoadRunner.RunAsync(fleet, rate, TimeSpan.FromSeconds(Math.Max(WarmUp.TotalSeconds, WarmUpMessages / rate)));
                 cpuBefore = CpuSeconds(pid);
                 started.Restart();
                 var report = await DeviceLoadRunner.RunAsync(fleet, rate, duration);
@@ -301,7 +303,7 @@ internal static class MqttCompare
             + FormattableString.Invariant($"{Cpu:0.00} cores | ")
             + (Idle is { } idle
                 ? FormattableString.Invariant($"{idle.Connected:#,0}{(idle.Failed > 0 ? $" ({idle.Failed} failed)" : "")} | {Mb(idle.RssBefore)} → {Mb(idle.RssAfter)} | {idle.BytesPerConnection / 1024:0.0} KB |")
-                : " | | |");
+                : "| | |");
     }
 
     /// <summary>This benchmark program started again in one of its helper modes, fed and stopped through its standard input.</summary>
