@@ -36,6 +36,9 @@ internal sealed class MqttMosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The running mosquitto's process id (for its memory and CPU in /proc).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("mosquitto is not running");
+
     /// <summary>The broker's own temporary folder (config, persistence, any files a test puts there).</summary>
     public string Folder => _dir.FullName;
 

@@ -34,6 +34,8 @@ internal sealed class MqttTestProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Finds a program on PATH or in the Debian locations; fails with what to install.</summary>
     public static string Find(string name, string package)
     {

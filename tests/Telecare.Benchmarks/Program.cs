@@ -25,6 +25,25 @@ internal static class BenchmarkEntry
             return;
         }
 
+        if (args.Length > 0 && args[0] == "mqtt-compare")
+        {
+            await MqttCompare.RunAsync(args[1..]);
+            return;
+        }
+
+        // Helper processes of mqtt-compare.
+        if (args.Length > 0 && args[0] == "mqtt-broker-alone")
+        {
+            await MqttBrokerAlone.RunAsync(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "mqtt-idle-clients")
+        {
+            await MqttIdleClients.RunAsync(args[1..]);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
     }
 }

@@ -24,8 +24,8 @@ public sealed class MqttBroker : IAsyncDisposable
     private readonly Dictionary<string, MqttQueuedMessage> _retained = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MqttBrokerConnection, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
     private int _connectionCount;
     private int _pendingCount;
     private bool _disposed;
@@ -43,6 +43,9 @@ public sealed class MqttBroker : IAsyncDisposable
     /// <summary>The bound endpoint after <see cref="StartAsync"/> (the real port when 0 was asked for).</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
 
+    /// <summary>Where TLS is served after <see cref="StartAsync"/>: the second listener, or <see cref="LocalEndPoint"/> when that speaks TLS; else null.</summary>
+    public IPEndPoint? TlsLocalEndPoint { get; private set; }
+
     /// <summary>Connections that completed CONNECT and are open.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
@@ -59,28 +62,62 @@ public sealed class MqttBroker : IAsyncDisposable
 
     internal IMqttBrokerHandler Handler => _handler;
 
-    /// <summary>Binds the listener and starts accepting connections.</summary>
+    /// <summary>Binds the listener(s) and starts accepting connections.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_listener is not null)
+        if (_listeners.Count > 0)
         {
             throw new InvalidOperationException("the broker is already started");
         }
 
-        var socket = new Socket(_options.Endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (_options.Endpoint.AddressFamily == AddressFamily.InterNetworkV6 && _options.Endpoint.Address.Equals(IPAddress.IPv6Any))
+        // Built once: the chain is resolved here, not on every handshake.
+        var tls = _options.Certificate is { } certificate
+            ? SslStreamCertificateContext.Create(certificate, _options.CertificateChain, offline: true)
+            : null;
+        try
+        {
+            if (_options.TlsEndpoint is { } tlsEndpoint)
+            {
+                LocalEndPoint = Listen(_options.Endpoint, null);
+                TlsLocalEndPoint = Listen(tlsEndpoint, tls);
+            }
+            else
+            {
+                LocalEndPoint = Listen(_options.Endpoint, tls);
+                TlsLocalEndPoint = tls is null ? null : LocalEndPoint;
+            }
+        }
+        catch
+        {
+            // A second listener that cannot bind must not leave the first one open.
+            foreach (var listener in _listeners)
+            {
+                listener.Dispose();
+            }
+
+            _listeners.Clear();
+            throw;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private IPEndPoint Listen(IPEndPoint endpoint, SslStreamCertificateContext? tls)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
         {
             socket.DualMode = true;
         }
 
-        socket.Bind(_options.Endpoint);
+        _listeners.Add(socket);
+        socket.Bind(endpoint);
         socket.Listen(512);
-        _listener = socket;
-        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _acceptLoop = AcceptLoopAsync(socket);
-        Log($"MQTT broker listening on {LocalEndPoint}{(_options.Certificate is null ? "" : " (TLS)")}");
-        return Task.CompletedTask;
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        _acceptLoops.Add(AcceptLoopAsync(socket, tls));
+        Log($"MQTT broker listening on {bound}{(tls is null ? "" : " (TLS)")}");
+        return bound;
     }
 
     /// <summary>Connections that have not finished CONNECT yet.</summary>
@@ -156,11 +193,12 @@ public sealed class MqttBroker : IAsyncDisposable
         }
 
         _stopping.Cancel();
-        _listener?.Dispose();
-        if (_acceptLoop is not null)
+        foreach (var listener in _listeners)
         {
-            await _acceptLoop.ConfigureAwait(false);
+            listener.Dispose();
         }
+
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
 
         foreach (var connection in _connections.Keys)
         {
@@ -188,7 +226,7 @@ public sealed class MqttBroker : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener, SslStreamCertificateContext? tls)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -207,11 +245,11 @@ public sealed class MqttBroker : IAsyncDisposable
                 continue;
             }
 
-            _ = ServeSocketAsync(socket);
+            _ = ServeSocketAsync(socket, tls);
         }
     }
 
-    private async Task ServeSocketAsync(Socket socket)
+    private async Task ServeSocketAsync(Socket socket, SslStreamCertificateContext? certificate)
     {
         var remote = socket.RemoteEndPoint;
         if (Interlocked.Increment(ref _pendingCount) > _options.MaxPendingConnections)
@@ -235,13 +273,13 @@ public sealed class MqttBroker : IAsyncDisposable
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         try
         {
-            if (_options.Certificate is { } certificate)
+            if (certificate is not null)
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = tls;
                 using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, linked.Token).ConfigureAwait(false);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = certificate }, linked.Token).ConfigureAwait(false);
             }
 
             await HandleConnectionAsync(new MqttStreamPipe(stream), remote, ConnectPhaseEnded).ConfigureAwait(false);

@@ -8,8 +8,17 @@ public sealed class MqttBrokerOptions
 {
     public IPEndPoint Endpoint { get; set; } = new(IPAddress.Any, 1883);
 
-    /// <summary>When set the listener speaks TLS with this certificate (it must have a private key).</summary>
+    /// <summary>
+    /// The TLS certificate (it must have a private key). With <see cref="TlsEndpoint"/> it serves that second listener and
+    /// <see cref="Endpoint"/> stays plain; without it <see cref="Endpoint"/> itself speaks TLS.
+    /// </summary>
     public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Intermediate CA certificates sent with <see cref="Certificate"/> so clients can build the chain to their root.</summary>
+    public X509Certificate2Collection? CertificateChain { get; set; }
+
+    /// <summary>A second listener speaking TLS with <see cref="Certificate"/> beside the plain <see cref="Endpoint"/> (1883 and 8883).</summary>
+    public IPEndPoint? TlsEndpoint { get; set; }
 
     /// <summary>Anonymous access and no access control, for protocol conformance runs only. Off by default.</summary>
     public bool ConformanceMode { get; set; }
@@ -79,6 +88,8 @@ public sealed class MqttBrokerOptions
         Check(HandlerDrainTimeout >= TimeSpan.Zero, nameof(HandlerDrainTimeout), "must not be negative");
         Check(MaxUserProperties >= 0, nameof(MaxUserProperties), "must not be negative");
         Check(Certificate is null || Certificate.HasPrivateKey, nameof(Certificate), "must include its private key");
+        Check(TlsEndpoint is null || Certificate is not null, nameof(TlsEndpoint), "needs a Certificate");
+        Check(TlsEndpoint is null || TlsEndpoint.Port == 0 || TlsEndpoint.Port != Endpoint?.Port, nameof(TlsEndpoint), "must use another port than Endpoint");
     }
 
     private static void Check(bool ok, string name, string problem)

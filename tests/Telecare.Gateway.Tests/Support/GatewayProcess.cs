@@ -42,6 +42,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("not started");
+
     public string Output
     {
         get

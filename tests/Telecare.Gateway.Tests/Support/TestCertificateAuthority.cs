@@ -7,7 +7,14 @@ namespace Telecare.Gateway.Tests.Support;
 /// <summary>A throw-away CA and a localhost / 127.0.0.1 server certificate it signed, as PEM files for a TLS peer.</summary>
 public static class TestCertificateAuthority
 {
-    /// <summary>Writes ca.pem, server.pem and server.key into <paramref name="folder"/> and returns mosquitto's listener lines.</summary>
+    /// <summary>Protects server.pfx and server.enc.key.</summary>
+    public const string Password = "test-key-password-9f4c";
+
+    /// <summary>
+    /// Writes ca.pem, server.pem and server.key into <paramref name="folder"/> (also server.pfx: certificate, key and CA
+    /// as PKCS#12, and server.enc.key: the key as encrypted PKCS#8, both under <see cref="Password"/>) and returns
+    /// mosquitto's listener lines.
+    /// </summary>
     public static IEnumerable<string> WriteBrokerFiles(string folder)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -29,6 +36,11 @@ public static class TestCertificateAuthority
         File.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
         File.WriteAllText(Path.Combine(folder, "server.pem"), server.ExportCertificatePem());
         File.WriteAllText(Path.Combine(folder, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(folder, "server.enc.key"), serverKey.ExportEncryptedPkcs8PrivateKeyPem(Password,
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        using var withKey = server.CopyWithPrivateKey(serverKey);
+        using var caPublic = X509CertificateLoader.LoadCertificate(ca.RawData);
+        File.WriteAllBytes(Path.Combine(folder, "server.pfx"), new X509Certificate2Collection { caPublic, withKey }.Export(X509ContentType.Pkcs12, Password)!);
         return [$"cafile {folder}/ca.pem", $"certfile {folder}/server.pem", $"keyfile {folder}/server.key"];
     }
 }

@@ -54,19 +54,68 @@ public sealed class MqttIngressOptions : IValidatableObject
     /// <summary>Section "Mqtt:External": the broker the gateway subscribes to in External mode.</summary>
     public MqttExternalOptions External { get; set; } = new();
 
+    /// <summary>Section "Mqtt:Tls": the embedded broker's TLS listener.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Mode != ExternalMode)
+        // Nested settings matter only in the mode that uses them; a half-filled section is harmless otherwise.
+        var nested = Mode switch
         {
+            EmbeddedMode => ValidateTls(),
+            ExternalMode => ValidateExternal(),
+            _ => [],
+        };
+        foreach (var result in nested)
+        {
+            yield return result;
+        }
+    }
+
+    private IEnumerable<ValidationResult> ValidateTls()
+    {
+        if (!Tls.Enabled)
+        {
+            if (Tls.RequireTls)
+            {
+                yield return new ValidationResult("needs Tls:Enabled = true (otherwise no listener would be left)", ["Tls:RequireTls"]);
+            }
+
             yield break;
         }
 
-        // Nested settings matter only in External mode; a half-filled section is harmless otherwise.
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(External, new ValidationContext(External), results, validateAllProperties: true);
-        foreach (var result in results)
+        foreach (var result in Nested(Tls, "Tls"))
         {
-            yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"External:{m}"));
+            yield return result;
+        }
+
+        if (!Tls.RequireTls && Tls.Port != 0 && Tls.Port == Port)
+        {
+            yield return new ValidationResult($"must differ from Mqtt:Port ({Port}) while the plain listener is on", ["Tls:Port"]);
+        }
+
+        // Read the files now so a wrong path, password or key stops the start with the setting named.
+        MqttTlsFileException? problem = null;
+        try
+        {
+            MqttTlsCertificate.Load(Tls).Dispose();
+        }
+        catch (MqttTlsFileException e)
+        {
+            problem = e;
+        }
+
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem.Problem, [$"Tls:{problem.Setting}"]);
+        }
+    }
+
+    private IEnumerable<ValidationResult> ValidateExternal()
+    {
+        foreach (var result in Nested(External, "External"))
+        {
+            yield return result;
         }
 
         if (External.CaFile is { Length: > 0 } ca)
@@ -80,5 +129,12 @@ public sealed class MqttIngressOptions : IValidatableObject
                 yield return new ValidationResult($"file '{ca}' does not exist", ["External:CaFile"]);
             }
         }
+    }
+
+    private static IEnumerable<ValidationResult> Nested(object section, string name)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{name}:{m}")));
     }
 }
