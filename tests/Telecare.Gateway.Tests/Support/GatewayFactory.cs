@@ -62,14 +62,7 @@ public class GatewayFactory : WebApplicationFactory<Program>
 
     public string LogDirectory => _directory.File("logs");
 
-    public long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public long Scalar(string sql) => StoreFile.Scalar(DatabasePath, sql);
 
     /// <summary>A client that authenticates with the bootstrap API key of <paramref name="role"/> (null: anonymous).</summary>
     public HttpClient ClientAs(string? role)

@@ -178,26 +178,11 @@ public sealed class SerialCrashTests
         }
 
         /// <summary>Takes SQLite's write lock on the gateway's file from this process; disposing releases it.</summary>
-        public SqliteConnection HoldWriteLock()
-        {
-            var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-            connection.Open();
-            using var begin = connection.CreateCommand();
-            begin.CommandText = "BEGIN IMMEDIATE";
-            begin.ExecuteNonQuery();
-            return connection;
-        }
+        public SqliteConnection HoldWriteLock() => StoreFile.HoldWriteLock(DatabasePath);
 
         public long Count(string where) => Scalar($"SELECT COUNT(*) FROM signals WHERE {where}");
 
-        public long Scalar(string sql)
-        {
-            using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return (long)command.ExecuteScalar()!;
-        }
+        public long Scalar(string sql) => StoreFile.Scalar(DatabasePath, sql);
 
         /// <summary>The line is one signal, its raw text kept, triaged into exactly one call.</summary>
         public async Task AssertStoredOnceWithOneCallAsync(byte[] line)

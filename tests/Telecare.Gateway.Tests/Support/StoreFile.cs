@@ -1,0 +1,27 @@
+using Microsoft.Data.Sqlite;
+
+namespace Telecare.Gateway.Tests.Support;
+
+/// <summary>The gateway's SQLite file seen from the test process: counts read-only, and SQLite's write lock held from outside.</summary>
+public static class StoreFile
+{
+    public static long Scalar(string databasePath, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Takes SQLite's write lock on the file, as another process would; disposing the connection releases it.</summary>
+    public static SqliteConnection HoldWriteLock(string databasePath)
+    {
+        var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        using var begin = connection.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        begin.ExecuteNonQuery();
+        return connection;
+    }
+}
