@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Telecare.FirmwareSim.Serial;
 
 namespace Telecare.FirmwareSim.Soak;
 
@@ -28,7 +29,7 @@ public static class SoakRunner
         var restarts = new List<TimeSpan>();
         var outages = new List<(long Killed, long Ready)>();
 
-        await using var pty = await SocatPtyPair.StartAsync(Path.Combine(data, "pty"), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        await using var pty = await SocatPtyPair.StartAsync(Path.Combine(data, "pty")).ConfigureAwait(false);
         var environment = GatewayEnvironment(data, mqttPort, pty.PathB, apiKey);
         async Task<GatewayChild> StartGatewayAsync()
         {

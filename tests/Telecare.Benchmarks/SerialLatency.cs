@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Telecare.FirmwareSim.Serial;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Ingress.Serial;
 using Telecare.Protocols.Receivers;
 using Telecare.Protocols.Serial;
-using Telecare.Testing;
 
 namespace Telecare.Benchmarks;
 

@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Telecare.Testing;
+using Telecare.FirmwareSim.Serial;
 
 namespace Telecare.Browser.Tests;
 

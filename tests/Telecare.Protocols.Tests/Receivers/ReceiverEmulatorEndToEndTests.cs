@@ -1,8 +1,8 @@
 using System.Text;
 using Telecare.FirmwareSim.Receiver;
+using Telecare.FirmwareSim.Serial;
 using Telecare.Protocols.Receivers;
 using Telecare.Protocols.Serial;
-using Telecare.Testing;
 
 namespace Telecare.Protocols.Tests.Receivers;
 

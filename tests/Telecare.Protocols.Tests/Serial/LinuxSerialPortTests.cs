@@ -1,7 +1,7 @@
-using Telecare.Testing;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using Telecare.FirmwareSim.Serial;
 using Telecare.Protocols.Serial;
 using static Telecare.Protocols.Serial.LinuxSerialPort.Interop;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Telecare.FirmwareSim.Receiver;
+using Telecare.FirmwareSim.Serial;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;
 using Telecare.Protocols.Receivers;

@@ -1,11 +1,11 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Telecare.FirmwareSim.Receiver;
+using Telecare.FirmwareSim.Serial;
 using Telecare.Gateway.Store;
 using Telecare.Gateway.Tests.Support;
 using Telecare.Protocols.Receivers;
 using Telecare.Protocols.Serial;
-using Telecare.Testing;
 
 namespace Telecare.Gateway.Tests.Ingress.Serial;
 

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Telecare.Testing;
+namespace Telecare.FirmwareSim.Serial;
 
 /// <summary>
-/// A pair of real kernel pseudo-terminals joined by socat: bytes written to <see cref="PathA"/> come
-/// out of <see cref="PathB"/> and back. The test owns the process and the temp directory.
-/// socat keeps both slave ends open itself, so the pair outlives a reader that closes its end or is killed: bytes
-/// written meanwhile wait in the pty for the next reader on the same path (as on a real serial line).
+/// A pair of real kernel pseudo-terminals joined by socat (links <c>a</c> and <c>b</c> in a folder): bytes written to
+/// <see cref="PathA"/> (the receiver's end) come out of <see cref="PathB"/> (the gateway's end) and back. Used by the
+/// soak mode and by the tests. socat keeps both slave ends open itself, so the pair outlives a reader that closes its
+/// end or is killed: bytes written meanwhile wait in the pty for the next reader on the same path (as on a real serial
+/// line).
 /// </summary>
 public sealed class SocatPtyPair : IAsyncDisposable
 {
@@ -30,12 +31,17 @@ public sealed class SocatPtyPair : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts socat with links <c>a</c> and <c>b</c> in a new temp directory.</summary>
-    public static async Task<SocatPtyPair> StartAsync()
+    /// <summary>Starts socat with links <c>a</c> and <c>b</c> in a new temp directory, removed on dispose.</summary>
+    public static Task<SocatPtyPair> StartAsync() =>
+        StartAsync(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "telecare-pty-" + Guid.NewGuid().ToString("N")[..12]), ownsDirectory: true);
+
+    /// <summary>Starts socat with links <c>a</c> and <c>b</c> in <paramref name="directory"/>, which the caller keeps.</summary>
+    public static Task<SocatPtyPair> StartAsync(string directory) => StartAsync(directory, ownsDirectory: false);
+
+    private static async Task<SocatPtyPair> StartAsync(string directory, bool ownsDirectory)
     {
-        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "telecare-pty-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(dir);
-        var pair = new SocatPtyPair(dir, ownsDirectory: true);
+        System.IO.Directory.CreateDirectory(directory);
+        var pair = new SocatPtyPair(directory, ownsDirectory);
         try
         {
             await pair.RestartAsync();
@@ -57,7 +63,7 @@ public sealed class SocatPtyPair : IAsyncDisposable
         File.Delete(PathB);
 
         var socat = FindSocat() ?? throw new InvalidOperationException(
-            "socat is not installed: install socat (apt-get install socat) to run the serial tests");
+            "socat is not installed: apt-get install socat (the serial tests and the soak need it)");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new StringBuilder();
         var psi = new ProcessStartInfo(socat)
@@ -123,8 +129,12 @@ public sealed class SocatPtyPair : IAsyncDisposable
             return;
         }
 
-        File.Delete(PathA);
-        File.Delete(PathB);
+        // The owner may already have removed the folder (the soak clears its data folder when it passes).
+        if (System.IO.Directory.Exists(Directory))
+        {
+            File.Delete(PathA);
+            File.Delete(PathB);
+        }
 
         try
         {
