@@ -108,8 +108,7 @@ public sealed class SecretLeakTests
         Assert.NotEmpty(logs);
         Assert.Contains(logs, l => l.Contains("leak-pendant", StringComparison.Ordinal));
         SqliteConnection.ClearAllPools();
-        var storeBytes = Directory.GetFiles(data.Path, "telecare.db*")
-            .Select(f => Encoding.Latin1.GetString(File.ReadAllBytes(f))).ToList();
+        var storeBytes = StoreFile.ReadAllBytes(data.File("telecare.db")).Select(b => Encoding.Latin1.GetString(b)).ToList();
 
         foreach (var secret in secrets)
         {

@@ -24,4 +24,26 @@ public static class StoreFile
         begin.ExecuteNonQuery();
         return connection;
     }
+
+    /// <summary>
+    /// The raw bytes of the database file and its -wal/-shm companions. A connection the gateway returns to the pool
+    /// after it stopped may still close later and, as the last one, checkpoint and delete the WAL between the listing
+    /// and the read; its pages are then in the main file, so the whole set is read again.
+    /// </summary>
+    public static IReadOnlyList<byte[]> ReadAllBytes(string databasePath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
+        var pattern = Path.GetFileName(databasePath) + "*";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Directory.GetFiles(folder, pattern).Select(File.ReadAllBytes).ToList();
+            }
+            catch (FileNotFoundException) when (attempt < 20)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
 }
