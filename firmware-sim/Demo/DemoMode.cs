@@ -19,12 +19,7 @@ public static class DemoMode
             return 2;
         }
 
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
+        using var cts = CommandLine.CancelOnCtrlC();
 
         try
         {

@@ -22,7 +22,7 @@ public static class DevicesMode
     {
         var sub = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "scenario";
         var rest = sub == "scenario" && (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) ? args : args[1..];
-        var opts = ParseArgs(rest);
+        var opts = CommandLine.Options(rest);
         if (opts is null || sub is not ("scenario" or "load"))
         {
             Console.Error.WriteLine(Usage);
@@ -41,12 +41,7 @@ public static class DevicesMode
             return 2;
         }
 
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
+        using var cts = CommandLine.CancelOnCtrlC();
 
         try
         {
@@ -210,29 +205,5 @@ public static class DevicesMode
         }
 
         return fleet;
-    }
-
-    private static Dictionary<string, string>? ParseArgs(string[] args)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            var key = args[i][2..];
-            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                result[key] = args[++i];
-            }
-            else
-            {
-                result[key] = "";
-            }
-        }
-
-        return result;
     }
 }

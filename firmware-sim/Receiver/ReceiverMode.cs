@@ -14,7 +14,7 @@ public static class ReceiverMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var opts = ParseArgs(args);
+        var opts = CommandLine.Options(args);
         if (opts is null || !opts.TryGetValue("device", out var device))
         {
             Console.Error.WriteLine("usage: firmware-sim receiver --device PATH [--dialect SurGardMlr2|Ademco685] [--account 1234] [--events N] [--code 101] [--interval-ms 1000] [--heartbeat-s 30] [--ack-timeout-ms 4000]");
@@ -25,22 +25,17 @@ public static class ReceiverMode
         {
             var dialect = Enum.Parse<ReceiverDialect>(opts.GetValueOrDefault("dialect", nameof(ReceiverDialect.SurGardMlr2)), ignoreCase: true);
             var account = opts.GetValueOrDefault("account", "1234");
-            var events = Int(opts, "events", 1);
-            var code = Int(opts, "code", 101);
-            var interval = TimeSpan.FromMilliseconds(Int(opts, "interval-ms", 1000));
+            var events = CommandLine.Int(opts, "events", 1);
+            var code = CommandLine.Int(opts, "code", 101);
+            var interval = TimeSpan.FromMilliseconds(CommandLine.Int(opts, "interval-ms", 1000));
             var options = new ReceiverEmulatorOptions
             {
                 Dialect = dialect,
-                HeartbeatInterval = TimeSpan.FromSeconds(Int(opts, "heartbeat-s", 30)),
-                AckTimeout = TimeSpan.FromMilliseconds(Int(opts, "ack-timeout-ms", 4000)),
+                HeartbeatInterval = TimeSpan.FromSeconds(CommandLine.Int(opts, "heartbeat-s", 30)),
+                AckTimeout = TimeSpan.FromMilliseconds(CommandLine.Int(opts, "ack-timeout-ms", 4000)),
             };
 
-            using var cts = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                cts.Cancel();
-            };
+            using var cts = CommandLine.CancelOnCtrlC();
 
             var settings = options.PortSettings(device);
             await using var port = LinuxSerialPort.Open(settings);
@@ -99,24 +94,5 @@ public static class ReceiverMode
         }
 
         return printed;
-    }
-
-    private static int Int(Dictionary<string, string> opts, string key, int fallback) =>
-        opts.TryGetValue(key, out var v) ? int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
-
-    private static Dictionary<string, string>? ParseArgs(string[] args)
-    {
-        var d = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                return null;
-            }
-
-            d[args[i][2..]] = args[i + 1];
-        }
-
-        return d;
     }
 }
