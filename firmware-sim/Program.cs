@@ -18,5 +18,5 @@ if (args.Length > 0 && args[0] == "demo")
     return await Telecare.FirmwareSim.Demo.DemoMode.RunAsync(args[1..]);
 }
 
-Console.Error.WriteLine("usage: firmware-sim demo|devices|receiver|soak [options] (demo: a scripted night against a gateway started with --demo; soak: crash-loop the gateway under load)");
+Console.Error.WriteLine("usage: firmware-sim demo|devices|receiver|soak [options] (demo: a scripted night against a gateway started with --demo; soak: crash-loop the gateway under load; soak fuzz: a long fuzz run against it)");
 return 2;

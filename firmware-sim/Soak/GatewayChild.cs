@@ -27,6 +27,9 @@ public sealed class GatewayChild : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Null while the process runs; otherwise its exit code.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>The last lines the process printed (for a failure report).</summary>
     public string RecentOutput
     {

@@ -45,6 +45,12 @@ public sealed class SoakReceiver : IAsyncDisposable
 
     public int Retransmissions => _emulator.AckTimeouts + _emulator.NaksReceived;
 
+    /// <summary>NAKs from the gateway: lines it could not parse (garbage sent on purpose, or a line mangled on the way).</summary>
+    public int Naks => _emulator.NaksReceived;
+
+    /// <summary>Bytes written as they are, between lines, with no answer awaited: noise, a broken line, a flood.</summary>
+    public void SendRaw(byte[] bytes) => _emulator.EnqueueRaw(bytes);
+
     /// <summary>The texts of the event lines the gateway acknowledged.</summary>
     public IReadOnlyList<string> Ledger => [.. _emulator.Ledger.Where(e => e.Kind == ReceiverFrameKind.Event).Select(e => e.Text)];
 

@@ -140,7 +140,7 @@ public static class SoakRunner
     }
 
     /// <summary>The gateway as an operator would configure it: its own data folder, the receiver on the pty, demo residents.</summary>
-    private static Dictionary<string, string> GatewayEnvironment(string data, int mqttPort, string serialPath, string apiKey) => new()
+    internal static Dictionary<string, string> GatewayEnvironment(string data, int mqttPort, string serialPath, string apiKey) => new()
     {
         ["Store__Path"] = Path.Combine(data, "telecare.db"),
         ["Store__BackupFolder"] = Path.Combine(data, "backups"),
@@ -163,7 +163,7 @@ public static class SoakRunner
     };
 
     /// <summary>A steady stream: whatever is due by now is sent, every 10 ms, whether or not the gateway is up.</summary>
-    private static async Task DriveAsync(SoakDevices devices, SoakReceiver receiver, SoakOptions options, CancellationToken cancellationToken)
+    internal static async Task DriveAsync(SoakDevices devices, SoakReceiver receiver, SoakOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         long events = 0, lines = 0;
@@ -221,7 +221,7 @@ public static class SoakRunner
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (!condition() && Stopwatch.GetTimestamp() < deadline)
@@ -230,7 +230,7 @@ public static class SoakRunner
         }
     }
 
-    private static void TryDelete(string directory)
+    internal static void TryDelete(string directory)
     {
         try
         {

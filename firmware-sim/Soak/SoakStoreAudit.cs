@@ -79,11 +79,18 @@ public sealed class SoakStoreAudit(string databasePath)
         return Tally(sent, ledger, stored);
     }
 
-    public SoakTally Serial(IReadOnlyList<string> ledgerTexts, Func<string, byte[]> frame, long sent)
+    /// <param name="accounts">Only these accounts (rx1/1000 …), when other lines share the receiver; null: every account of rx1.</param>
+    public SoakTally Serial(IReadOnlyList<string> ledgerTexts, Func<string, byte[]> frame, long sent, IReadOnlyList<string>? accounts = null)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT raw_frame, COUNT(*) FROM signals WHERE source = {SerialSource} AND device_ref LIKE 'rx1/%' AND rejection_reason IS NULL GROUP BY raw_frame";
+        var only = accounts is null ? "device_ref LIKE 'rx1/%'" : $"device_ref IN ({string.Join(',', accounts.Select((_, i) => $"$a{i}"))})";
+        command.CommandText = $"SELECT raw_frame, COUNT(*) FROM signals WHERE source = {SerialSource} AND {only} AND rejection_reason IS NULL GROUP BY raw_frame";
+        for (var i = 0; accounts is not null && i < accounts.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$a{i}", accounts[i]);
+        }
+
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
         {
@@ -94,6 +101,13 @@ public sealed class SoakStoreAudit(string databasePath)
         }
 
         return Tally(sent, [.. ledgerTexts.Select(t => Convert.ToHexString(frame(t)))], stored);
+    }
+
+    /// <summary>Serial lines stored as rejected (with their reason): what the gateway NAKed.</summary>
+    public long SerialRejected()
+    {
+        using var connection = Open();
+        return Scalar(connection, $"SELECT COUNT(*) FROM signals WHERE source = {SerialSource} AND rejection_reason IS NOT NULL");
     }
 
     private static SoakTally Tally<TKey>(long sent, IReadOnlyCollection<TKey> ledger, Dictionary<TKey, long> stored)
