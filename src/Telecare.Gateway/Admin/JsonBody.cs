@@ -26,6 +26,11 @@ public static class JsonBody
         {
             value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Options, http.RequestAborted);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The body ended before its stated length (the client hung up) or broke Kestrel's limits: the client's fault.
+            return (null, TypedResults.Problem(title: "The request body could not be read", detail: ex.Message, statusCode: ex.StatusCode));
+        }
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');

@@ -34,7 +34,18 @@ public static partial class SignalIngestEndpoints
     {
         var logger = loggers.CreateLogger("Telecare.Signals.Http");
         var limit = options.Value.MaxBodyBytes;
-        var (body, tooLarge) = await ReadBodyAsync(http, limit, cancellationToken);
+        var (body, tooLarge, readError) = await ReadBodyAsync(http, limit, cancellationToken);
+
+        if (readError is not null)
+        {
+            // The sender hung up or broke the framing mid-body: what arrived is kept, and it is told why if it is still there.
+            await StoreRejectedAsync(sink, body, "unknown", $"body: {readError}", cancellationToken);
+            LogRejected(logger, "body", readError);
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = [readError] },
+                title: "The signal was rejected",
+                detail: $"body: {readError}. What arrived was stored as a rejected signal.");
+        }
 
         if (tooLarge)
         {
@@ -72,36 +83,39 @@ public static partial class SignalIngestEndpoints
             RejectionReason = reason,
         }, cancellationToken).AsTask();
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; a longer body is cut there and reported, never buffered whole.</summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, bool TooLarge)> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes; a longer body is cut there and reported, never buffered whole. A
+    /// body that ends before its stated length (Kestrel's BadHttpRequestException) is returned as far as it came, with why.
+    /// </summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, bool TooLarge, string? ReadError)> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
     {
-        if (http.Request.ContentLength > limit)
+        var declaredTooLarge = http.Request.ContentLength > limit;
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 4096));
+        var max = declaredTooLarge ? limit : limit + 1;
+        try
         {
-            var head = await ReadUpToAsync(http.Request.Body, limit, cancellationToken);
-            return (head, true);
-        }
-
-        var body = await ReadUpToAsync(http.Request.Body, limit + 1, cancellationToken);
-        return body.Length > limit ? (body[..limit], true) : (body, false);
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadUpToAsync(Stream stream, int max, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(max, 4096));
-        while (buffer.WrittenCount < max)
-        {
-            var memory = buffer.GetMemory(Math.Min(4096, max - buffer.WrittenCount))[..Math.Min(4096, max - buffer.WrittenCount)];
-            var read = await stream.ReadAsync(memory, cancellationToken);
-            if (read == 0)
+            while (buffer.WrittenCount < max)
             {
-                break;
-            }
+                var want = Math.Min(4096, max - buffer.WrittenCount);
+                var read = await http.Request.Body.ReadAsync(buffer.GetMemory(want)[..want], cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
 
-            buffer.Advance(read);
+                buffer.Advance(read);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (buffer.WrittenMemory, false, FirstSentence(e.Message));
         }
 
-        return buffer.WrittenMemory;
+        var body = buffer.WrittenMemory;
+        return body.Length > limit ? (body[..limit], true, null) : (body, declaredTooLarge, null);
     }
+
+    private static string FirstSentence(string message) => message.TrimEnd('.').Split(". ")[0];
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Rejected HTTP signal: {Field} {Reason}")]
     private static partial void LogRejected(ILogger logger, string field, string reason);
