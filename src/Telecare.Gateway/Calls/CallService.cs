@@ -228,15 +228,31 @@ public sealed partial class CallService(
 
     /// <summary>
     /// A wellbeing call for an expected activity that did not happen. The occurrence is recorded in the same unit as
-    /// the call, so it is raised once, also across restarts.
+    /// the call, so it is raised once, also across restarts. A resident who already has an open call on the queue gets
+    /// the missed activity as a note on that call instead of a second call: the handler working it sees it there.
     /// </summary>
+    /// <returns>The call raised, or the open call the note went on.</returns>
     public async Task<Call> RaiseWellbeingAsync(DueTimer due, CancellationToken cancellationToken = default)
     {
         var residentId = long.Parse(due.ResidentId!, System.Globalization.CultureInfo.InvariantCulture);
-        var call = due.ToWellbeingCall();
+        var occurrence = due.Occurrence ?? due.DueAt;
+        if (FindOpen(c => !c.IsTechnical && c.ResidentId == due.ResidentId, []) is { } open)
+        {
+            var note = new CallCommand(CallAction.AddNote, Actor.System, time.GetUtcNow()) { Note = $"wellbeing: {due.Reason}" };
+            try
+            {
+                return await ApplyAsync(open.Id, note,
+                    (context, call) => ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, occurrence, call.Id), cancellationToken);
+            }
+            catch (CallActionException)
+            {
+                // The open call was finished a moment ago: the missed activity gets a call of its own.
+            }
+        }
+
         var zoneId = directory.FindResident(residentId)?.ZoneId;
-        return await RaiseAsync(call, zoneId,
-            (context, id) => ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, due.Occurrence ?? due.DueAt, id),
+        return await RaiseAsync(due.ToWellbeingCall(), zoneId,
+            (context, id) => ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, occurrence, id),
             cancellationToken);
     }
 

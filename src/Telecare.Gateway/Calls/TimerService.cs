@@ -144,7 +144,7 @@ public sealed partial class TimerService(
     [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Device {DeviceRef} missed its check-in: {Reason}")]
     private static partial void LogDeviceSilent(ILogger logger, string deviceRef, string reason);
 
-    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Wellbeing call {CallId} raised: {Reason}")]
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Wellbeing concern on call {CallId} (raised, or noted on the resident's open call): {Reason}")]
     private static partial void LogWellbeing(ILogger logger, long callId, string reason);
 
     /// <summary>Residents with expected-activity rules and what their sensors last showed.</summary>

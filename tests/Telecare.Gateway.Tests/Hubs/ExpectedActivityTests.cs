@@ -34,6 +34,16 @@ public sealed class ExpectedActivityTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>A handler takes the call and finds the resident fine: it is no longer open.</summary>
+    private static async Task HandleAsync(HubClient console, long callId)
+    {
+        await console.InvokeAsync("Claim", callId);
+        await console.InvokeAsync("Resolve", callId, "no-assistance-needed", "spoke to the resident, all well");
+    }
+
+    private static Func<JsonElement, bool> ResidentCall(long residentId) =>
+        c => c.GetProperty("residentId").ToString() == residentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static Func<JsonElement, bool> WellbeingFor(long residentId) =>
         c => c.GetProperty("kind").GetString() == "wellbeing" && c.GetProperty("residentId").ToString() == residentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -65,6 +75,7 @@ public sealed class ExpectedActivityTests
             var call = await console.WaitForAsync("CallRaised", WellbeingFor(still));
             Assert.Equal(Morning.AddHours(4), call.GetProperty("raisedAt").GetDateTimeOffset());
             Assert.Equal("inactivity", call.GetProperty("eventType").GetString());
+            await HandleAsync(console, call.GetProperty("id").GetInt64());
 
             // Rules set after today's deadline start tomorrow: no call for a deadline that passed before they existed.
             lateRules = await ResidentWithDeviceAsync(installer, "Late", "pir", "pir-late");
@@ -109,21 +120,51 @@ public sealed class ExpectedActivityTests
         await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
         await console.WaitForAsync("Snapshot");
 
-        // Up at 23:00, back at 23:20: a short trip.
+        // Up at 23:00 (the default rules raise a call for a night absence at once; the handler speaks to the resident
+        // and resolves it), back at 23:20: a short trip.
         await installer.PostAsync("/api/v1/signals", Json("""{"deviceId":"bed-1","seq":1,"type":"bed.absent"}"""));
+        var first = (await console.WaitForAsync("CallRaised", ResidentCall(resident))).GetProperty("id").GetInt64();
+        await HandleAsync(console, first);
         await clock.AdvanceToAsync(night.AddMinutes(20));
         await installer.PostAsync("/api/v1/signals", Json("""{"deviceId":"bed-1","seq":2,"type":"bed.absent","restore":true}"""));
         await clock.AdvanceToAsync(night.AddMinutes(40));
         Assert.Equal(0, console.Count("CallRaised", WellbeingFor(resident)));
 
-        // Up again at 23:40 and not back: at 00:10 a wellbeing call, once.
+        // Up again at 23:40, the call handled again, and not back: at 00:10 a wellbeing call, once.
         await installer.PostAsync("/api/v1/signals", Json("""{"deviceId":"bed-1","seq":3,"type":"bed.absent"}"""));
+        var second = await console.WaitForAsync("CallRaised", c => ResidentCall(resident)(c) && c.GetProperty("id").GetInt64() != first);
+        await HandleAsync(console, second.GetProperty("id").GetInt64());
         await clock.AdvanceUntilAsync(() => console.Count("CallRaised", WellbeingFor(resident)) > 0, TimeSpan.FromMinutes(45), "the wellbeing call", stepSeconds: 30);
         var call = await console.WaitForAsync("CallRaised", WellbeingFor(resident));
         Assert.Equal(night.AddMinutes(70), call.GetProperty("raisedAt").GetDateTimeOffset());
         Assert.Equal("bed.absent", call.GetProperty("eventType").GetString());
         await clock.AdvanceToAsync(night.AddHours(2));
         Assert.Equal(1, console.Count("CallRaised", WellbeingFor(resident)));
+    }
+
+    [Fact]
+    public async Task A_missed_activity_for_a_resident_whose_call_is_open_is_noted_on_that_call_not_raised_as_a_second_one()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var factory = new GatewayFactory { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
+        var installer = factory.ClientAs(Roles.Installer);
+        var resident = await ResidentWithDeviceAsync(installer, "Smoky", "smoke", "smoke-1");
+        await SetRulesAsync(installer, resident, """[{"name":"up-by-ten","kind":"NoMovementBy","by":"10:00","from":"05:00"}]""");
+        await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
+        await console.WaitForAsync("Snapshot");
+
+        // A smoke alarm at 06:00 (not a sign of movement) raises a call that is still being worked at 10:00.
+        Assert.Equal(HttpStatusCode.Accepted, (await installer.PostAsync("/api/v1/signals", Json("""{"deviceId":"smoke-1","seq":1,"type":"smoke.alarm"}"""))).StatusCode);
+        var alarm = await console.WaitForAsync("CallRaised", ResidentCall(resident));
+        var alarmId = alarm.GetProperty("id").GetInt64();
+
+        await clock.AdvanceUntilAsync(() => factory.Scalar($"SELECT COUNT(*) FROM call_timeline WHERE call_id = {alarmId} AND detail LIKE 'wellbeing:%'") > 0,
+            TimeSpan.FromHours(5), "the note on the open call", stepSeconds: 60);
+        await clock.AdvanceToAsync(Morning.AddHours(6));
+        Assert.Equal(0, console.Count("CallRaised", WellbeingFor(resident)));
+        Assert.Equal(1, factory.Scalar($"SELECT COUNT(*) FROM calls WHERE resident_id = {resident}"));
+        Assert.Equal(1, factory.Scalar($"SELECT COUNT(*) FROM call_timeline WHERE call_id = {alarmId} AND detail LIKE 'wellbeing:%'"));
+        Assert.True(console.Count("CallUpdated", c => c.GetProperty("id").GetInt64() == alarmId) > 0, "the consoles hear of the note");
     }
 
     [Fact]
