@@ -6,6 +6,7 @@ namespace Telecare.Gateway.Store;
 public sealed class SqliteConnectionFactory
 {
     private readonly string _connectionString;
+    private readonly string _readerConnectionString;
 
     public SqliteConnectionFactory(string databasePath)
     {
@@ -24,6 +25,10 @@ public sealed class SqliteConnectionFactory
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+
+        // Readers have a pool of their own, opened read-only: SQLite refuses a write on them, and a pooled connection
+        // needs no pragmas each time it is handed out (they cost a parse and a step per open, several per signal).
+        _readerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString();
     }
 
     public string DatabasePath { get; }
@@ -36,17 +41,12 @@ public sealed class SqliteConnectionFactory
         return connection;
     }
 
-    /// <summary>A connection for reading; WAL lets readers run beside the writer.</summary>
-    public SqliteConnection OpenReader()
-    {
-        var connection = Open();
-        Exec(connection, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA query_only=ON;");
-        return connection;
-    }
+    /// <summary>A read-only connection; WAL lets readers run beside the writer. The file must exist (the writer creates it).</summary>
+    public SqliteConnection OpenReader() => Open(_readerConnectionString);
 
-    private SqliteConnection Open()
+    private SqliteConnection Open(string? connectionString = null)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString ?? _connectionString);
         connection.Open();
         return connection;
     }
