@@ -59,7 +59,7 @@ public static class ApiKeyEndpoints
             });
             return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKey(Read(store, id).Single(), key));
         });
-        keys.MapPost("/{id:long}/revoke", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
+        keys.MapPost("/{id:long}/revoke", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, ApiKeyCache cache, TimeProvider time) =>
         {
             var found = await writer.ExecuteAsync(context =>
             {
@@ -74,6 +74,8 @@ public static class ApiKeyEndpoints
                 Audit.Write(context, time.GetUtcNow(), http.User, "api-key.revoke", $"api-key/{id}");
                 return true;
             });
+            // Refused from the next request on: the verified keys are forgotten once the revoke has committed.
+            cache.ForgetAll();
             return found ? Results.Ok(Read(store, id).Single()) : JsonBody.NotFound($"API key {id}");
         });
     }

@@ -20,6 +20,7 @@ public static class SecurityExtensions
         var services = builder.Services;
         services.AddValidatedOptions<SecurityOptions>(SecurityOptions.Section);
         services.AddSingleton<UserAccounts>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<SecurityBootstrap>();
 
         services.AddAuthentication(DefaultScheme)
