@@ -28,7 +28,7 @@ public sealed partial class CallService(
     ILogger<CallService> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<long, Call> _unfinished = [];
+    private readonly UnfinishedCalls _unfinished = new();
 
     public CallView ToView(Call call) => directory.ToView(call);
 
@@ -36,23 +36,10 @@ public sealed partial class CallService(
     public void Load()
     {
         using var connection = store.OpenReader();
-        lock (_unfinished)
-        {
-            _unfinished.Clear();
-            foreach (var call in CallRecords.LoadUnfinished(connection))
-            {
-                _unfinished[call.Id] = call;
-            }
-        }
+        _unfinished.Reset(CallRecords.LoadUnfinished(connection));
     }
 
-    public IReadOnlyList<Call> Unfinished()
-    {
-        lock (_unfinished)
-        {
-            return [.. _unfinished.Values.OrderBy(c => c.Priority).ThenBy(c => c.RaisedAt)];
-        }
-    }
+    public IReadOnlyList<Call> Unfinished() => _unfinished.Ordered();
 
     public DispatchSnapshot Snapshot(int warnSeconds, int escalateSeconds)
     {
@@ -128,7 +115,8 @@ public sealed partial class CallService(
     private TriageOutcome TriageOne(WriteContext context, StoredSignal signal, CallDirectory.DeviceInfo? device, Dictionary<long, Call> changed)
     {
         var residentId = device?.ResidentId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var openForResident = FindOpen(c => !c.IsTechnical && (residentId is not null ? c.ResidentId == residentId : c.DeviceRef == signal.DeviceRef), changed);
+        var openForResident = _unfinished.FindOpen(residentId, signal.DeviceRef,
+            c => !c.IsTechnical && (residentId is not null ? c.ResidentId == residentId : c.DeviceRef == signal.DeviceRef), changed);
         var enrichment = new TriageEnrichment
         {
             DeviceKnown = device is not null,
@@ -140,7 +128,7 @@ public sealed partial class CallService(
             TestMode = device?.TestMode ?? false,
         };
         var decision = rules.Triage(signal, enrichment);
-        var open = decision.IsTechnical ? FindOpen(c => c.IsTechnical && c.DeviceRef == signal.DeviceRef, changed) : openForResident;
+        var open = decision.IsTechnical ? _unfinished.FindOpen(null, signal.DeviceRef, c => c.IsTechnical && c.DeviceRef == signal.DeviceRef, changed) : openForResident;
         var plan = CallPlanner.Plan(signal, decision, enrichment, open);
         if (!MarkTriaged(context, signal, device))
         {
@@ -236,7 +224,7 @@ public sealed partial class CallService(
     {
         var residentId = long.Parse(due.ResidentId!, System.Globalization.CultureInfo.InvariantCulture);
         var occurrence = due.Occurrence ?? due.DueAt;
-        if (FindOpen(c => !c.IsTechnical && c.ResidentId == due.ResidentId, []) is { } open)
+        if (_unfinished.FindOpen(due.ResidentId, null, c => !c.IsTechnical && c.ResidentId == due.ResidentId, new Dictionary<long, Call>()) is { } open)
         {
             var note = new CallCommand(CallAction.AddNote, Actor.System, time.GetUtcNow()) { Note = $"wellbeing: {due.Reason}" };
             try
@@ -279,13 +267,7 @@ public sealed partial class CallService(
         }
     }
 
-    public Call? Get(long callId)
-    {
-        lock (_unfinished)
-        {
-            return _unfinished.GetValueOrDefault(callId);
-        }
-    }
+    public Call? Get(long callId) => _unfinished.Get(callId);
 
     internal void Publish(Call call)
     {
@@ -301,30 +283,7 @@ public sealed partial class CallService(
         }
     }
 
-    private void Remember(Call call)
-    {
-        lock (_unfinished)
-        {
-            if (call.State is CallState.Closed or CallState.Cancelled)
-            {
-                _unfinished.Remove(call.Id);
-            }
-            else
-            {
-                _unfinished[call.Id] = call;
-            }
-        }
-    }
-
-    /// <summary>The oldest open call that matches, as the calls stand after <paramref name="changed"/> (this batch's own changes).</summary>
-    private Call? FindOpen(Func<Call, bool> match, Dictionary<long, Call> changed)
-    {
-        lock (_unfinished)
-        {
-            return _unfinished.Values.Where(c => !changed.ContainsKey(c.Id)).Concat(changed.Values)
-                .Where(c => c.IsOpen && match(c)).OrderBy(c => c.RaisedAt).FirstOrDefault();
-        }
-    }
+    private void Remember(Call call) => _unfinished.Remember(call);
 
     /// <summary>Marks the signal triaged (false if it already was: a restart's catch-up and the live queue may both hold it).</summary>
     private bool MarkTriaged(WriteContext context, StoredSignal signal, CallDirectory.DeviceInfo? device)
