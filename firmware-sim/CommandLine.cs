@@ -40,4 +40,47 @@ public static class CommandLine
         };
         return cts;
     }
+
+    /// <summary>
+    /// A mode that runs and ends with a report: options from the arguments (exit 2 with the usage when they are bad),
+    /// the run under Ctrl+C, the report printed, exit 0 when it passed and 1 when not, 2 when a program it needs is
+    /// not installed.
+    /// </summary>
+    /// <param name="known">The option names the mode takes; any other is refused (a typo must not start an hour's run).</param>
+    /// <param name="parse">Builds and validates the options; throws FormatException, ArgumentException or OverflowException.</param>
+    public static async Task<int> RunWithReportAsync<TOptions, TReport>(string mode, string usage, string[] args, IReadOnlyCollection<string> known,
+        Func<Dictionary<string, string>, TOptions> parse, Func<TOptions, CancellationToken, Task<TReport>> run, Func<TReport, bool> passed)
+        where TReport : notnull
+    {
+        TOptions options;
+        try
+        {
+            var given = Options(args) ?? throw new FormatException("arguments come as --name value");
+            if (given.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+            {
+                throw new FormatException($"unknown option --{unknown}");
+            }
+
+            options = parse(given);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            Console.Error.WriteLine($"firmware-sim {mode}: {e.Message}");
+            Console.Error.WriteLine(usage);
+            return 2;
+        }
+
+        using var cts = CancelOnCtrlC();
+        try
+        {
+            var report = await run(options, cts.Token).ConfigureAwait(false);
+            Console.WriteLine(report);
+            return passed(report) ? 0 : 1;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("not installed", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"firmware-sim {mode}: {e.Message}");
+            return 2;
+        }
+    }
 }

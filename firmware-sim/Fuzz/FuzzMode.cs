@@ -14,42 +14,23 @@ public static class FuzzMode
         "usage: firmware-sim soak fuzz [--gateway src/Telecare.Gateway/bin/Release/net10.0/Telecare.Gateway.dll] [--seconds 300] [--seed N] "
         + "[--mqtt-connections 4] [--http-requests 2] [--serial-rate 20] [--data DIR]";
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        FuzzOptions options;
-        try
-        {
-            var opts = CommandLine.Options(args) ?? throw new FormatException("arguments come as --name value");
-            options = new FuzzOptions
-            {
-                GatewayDll = opts.TryGetValue("gateway", out var dll) ? Path.GetFullPath(dll) : SoakMode.FindGatewayDll() ?? "",
-                DataDirectory = opts.TryGetValue("data", out var data) ? Path.GetFullPath(data) : null,
-                Duration = TimeSpan.FromSeconds(CommandLine.Double(opts, "seconds", 300)),
-                Seed = opts.ContainsKey("seed") ? CommandLine.Int(opts, "seed", 0) : Environment.TickCount,
-                MqttConnections = CommandLine.Int(opts, "mqtt-connections", 4),
-                HttpRequests = CommandLine.Int(opts, "http-requests", 2),
-                SerialChunksPerSecond = CommandLine.Double(opts, "serial-rate", 20),
-            };
-            options.Validate();
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-            Console.Error.WriteLine($"firmware-sim soak fuzz: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+    public static Task<int> RunAsync(string[] args) =>
+        CommandLine.RunWithReportAsync("soak fuzz", Usage, args, ["gateway", "data", "seconds", "seed", "mqtt-connections", "http-requests", "serial-rate"], Parse,
+            (options, cancellationToken) => FuzzRunner.RunAsync(options, Console.Out, cancellationToken), report => report.Passed);
 
-        using var cts = CommandLine.CancelOnCtrlC();
-        try
+    private static FuzzOptions Parse(Dictionary<string, string> opts)
+    {
+        var options = new FuzzOptions
         {
-            var report = await FuzzRunner.RunAsync(options, Console.Out, cts.Token).ConfigureAwait(false);
-            Console.WriteLine(report);
-            return report.Passed ? 0 : 1;
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("not installed", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"firmware-sim soak fuzz: {e.Message}");
-            return 2;
-        }
+            GatewayDll = opts.TryGetValue("gateway", out var dll) ? Path.GetFullPath(dll) : SoakMode.FindGatewayDll() ?? "",
+            DataDirectory = opts.TryGetValue("data", out var data) ? Path.GetFullPath(data) : null,
+            Duration = TimeSpan.FromSeconds(CommandLine.Double(opts, "seconds", 300)),
+            Seed = opts.ContainsKey("seed") ? CommandLine.Int(opts, "seed", 0) : Environment.TickCount,
+            MqttConnections = CommandLine.Int(opts, "mqtt-connections", 4),
+            HttpRequests = CommandLine.Int(opts, "http-requests", 2),
+            SerialChunksPerSecond = CommandLine.Double(opts, "serial-rate", 20),
+        };
+        options.Validate();
+        return options;
     }
 }

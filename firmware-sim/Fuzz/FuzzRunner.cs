@@ -89,17 +89,7 @@ public static class FuzzRunner
         }
         finally
         {
-            if (devices is not null)
-            {
-                await devices.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (receiver is not null)
-            {
-                await receiver.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await gateway.DisposeAsync().ConfigureAwait(false);
+            await SoakRunner.StopAllAsync(devices, receiver, gateway).ConfigureAwait(false);
         }
 
         var (errors, errorCount) = LoggedErrors(Path.Combine(data, "logs"));

@@ -23,44 +23,26 @@ public static class SoakMode
             return await Fuzz.FuzzMode.RunAsync(args[1..]).ConfigureAwait(false);
         }
 
-        SoakOptions options;
-        try
-        {
-            var opts = CommandLine.Options(args) ?? throw new FormatException("arguments come as --name value");
-            options = new SoakOptions
-            {
-                GatewayDll = opts.TryGetValue("gateway", out var dll) ? Path.GetFullPath(dll) : FindGatewayDll() ?? "",
-                DataDirectory = opts.TryGetValue("data", out var data) ? Path.GetFullPath(data) : null,
-                Devices = CommandLine.Int(opts, "devices", 8),
-                EventsPerSecond = CommandLine.Double(opts, "rate", 50),
-                SerialLinesPerSecond = CommandLine.Double(opts, "serial-rate", 2),
-                Cycles = CommandLine.Int(opts, "cycles", 10),
-                Uptime = TimeSpan.FromSeconds(CommandLine.Double(opts, "uptime-s", 3)),
-                DrainTimeout = TimeSpan.FromSeconds(CommandLine.Double(opts, "drain-s", 120)),
-                Seed = opts.ContainsKey("seed") ? CommandLine.Int(opts, "seed", 0) : Environment.TickCount,
-            };
-            options.Validate();
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-            Console.Error.WriteLine($"firmware-sim soak: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+        return await CommandLine.RunWithReportAsync("soak", Usage, args, ["gateway", "data", "devices", "rate", "serial-rate", "cycles", "uptime-s", "drain-s", "seed"], Parse,
+            (options, cancellationToken) => SoakRunner.RunAsync(options, Console.Out, cancellationToken), report => report.Passed).ConfigureAwait(false);
+    }
 
-        using var cts = CommandLine.CancelOnCtrlC();
-
-        try
+    private static SoakOptions Parse(Dictionary<string, string> opts)
+    {
+        var options = new SoakOptions
         {
-            var report = await SoakRunner.RunAsync(options, Console.Out, cts.Token).ConfigureAwait(false);
-            Console.WriteLine(report);
-            return report.Passed ? 0 : 1;
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("not installed", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"firmware-sim soak: {e.Message}");
-            return 2;
-        }
+            GatewayDll = opts.TryGetValue("gateway", out var dll) ? Path.GetFullPath(dll) : FindGatewayDll() ?? "",
+            DataDirectory = opts.TryGetValue("data", out var data) ? Path.GetFullPath(data) : null,
+            Devices = CommandLine.Int(opts, "devices", 8),
+            EventsPerSecond = CommandLine.Double(opts, "rate", 50),
+            SerialLinesPerSecond = CommandLine.Double(opts, "serial-rate", 2),
+            Cycles = CommandLine.Int(opts, "cycles", 10),
+            Uptime = TimeSpan.FromSeconds(CommandLine.Double(opts, "uptime-s", 3)),
+            DrainTimeout = TimeSpan.FromSeconds(CommandLine.Double(opts, "drain-s", 120)),
+            Seed = opts.ContainsKey("seed") ? CommandLine.Int(opts, "seed", 0) : Environment.TickCount,
+        };
+        options.Validate();
+        return options;
     }
 
     /// <summary>The Release build of the gateway, looked for from the current folder upwards (the repository root).</summary>

@@ -89,18 +89,7 @@ public static class SoakRunner
         }
         finally
         {
-            // Never leave a gateway running behind a failed soak.
-            if (devices is not null)
-            {
-                await devices.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (receiver is not null)
-            {
-                await receiver.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await gateway.DisposeAsync().ConfigureAwait(false);
+            await StopAllAsync(devices, receiver, gateway).ConfigureAwait(false);
         }
 
         // The first start seeds the demo data set; the restarts are what the devices wait out.
@@ -137,6 +126,22 @@ public static class SoakRunner
         }
 
         return report;
+    }
+
+    /// <summary>Stops the simulators and kills the gateway: never a gateway left running behind a failed run.</summary>
+    internal static async Task StopAllAsync(SoakDevices? devices, SoakReceiver? receiver, GatewayChild gateway)
+    {
+        if (devices is not null)
+        {
+            await devices.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (receiver is not null)
+        {
+            await receiver.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await gateway.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The gateway as an operator would configure it: its own data folder, the receiver on the pty, demo residents.</summary>
