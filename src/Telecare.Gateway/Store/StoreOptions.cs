@@ -27,6 +27,10 @@ public sealed class StoreOptions
     [Range(1, 3600)]
     public int HealthProbeSeconds { get; set; } = 15;
 
+    /// <summary>Seconds a commit may run before consoles are told the store has stalled (a disk that hangs rather than fails).</summary>
+    [Range(1, 3600)]
+    public int StallAlertSeconds { get; set; } = 10;
+
     /// <summary>Folder for online backups; relative paths are under the content root.</summary>
     [Required]
     public string BackupFolder { get; set; } = "data/backups";

@@ -22,6 +22,7 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly Thread _thread;
     private readonly List<WriteItem> _batch = [];
     private volatile Exception? _lastCommitError;
+    private long _busySince;
 
     public StoreWriter(SqliteConnectionFactory factory, StoreOptions options, TimeProvider time, StoreMetrics metrics)
     {
@@ -48,6 +49,19 @@ public sealed class StoreWriter : IAsyncDisposable
     public event Action<bool>? HealthChanged;
 
     public Exception? LastCommitError => _lastCommitError;
+
+    /// <summary>
+    /// How long the batch in hand has been running, or null while the writer is idle. A disk that hangs (or the file
+    /// locked by another program) shows here, not as an error: nothing fails, the commit just does not end.
+    /// </summary>
+    public TimeSpan? BusyFor
+    {
+        get
+        {
+            var since = Interlocked.Read(ref _busySince);
+            return since == 0 ? null : _time.GetElapsedTime(since);
+        }
+    }
 
     /// <summary>Items waiting for the writer.</summary>
     public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
@@ -179,6 +193,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _busySince, Math.Max(1, _time.GetTimestamp()));
         var context = new WriteContext(connection);
         try
         {
@@ -214,6 +229,10 @@ public sealed class StoreWriter : IAsyncDisposable
 
             _metrics.CommitFailed();
             return false;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busySince, 0);
         }
 
         SetHealth(null);

@@ -30,6 +30,9 @@ public sealed class StoreFailureTests
     private static bool StoreAlert(JsonElement alert, bool cleared) =>
         alert.GetProperty("code").GetString() == StoreHealthMonitor.AlertCode && alert.GetProperty("cleared").GetBoolean() == cleared;
 
+    private static bool StallAlert(JsonElement alert, bool cleared) =>
+        alert.GetProperty("code").GetString() == StoreHealthMonitor.StallAlertCode && alert.GetProperty("cleared").GetBoolean() == cleared;
+
     private static async Task<(string DeviceId, string Secret)> RegisterPendantAsync(GatewayFactory factory, string deviceId)
     {
         var installer = factory.ClientAs(Roles.Installer);
@@ -120,6 +123,37 @@ public sealed class StoreFailureTests
         // Both presses belong to the one call: one alarm, not two.
         Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM calls"));
         Assert.Equal(1, console.Count("CallRaised"));
+    }
+
+    [Fact]
+    public async Task A_commit_that_does_not_end_is_told_to_consoles_as_a_stall_nothing_is_acknowledged_meanwhile_and_the_alert_clears_when_it_ends()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["Store:StallAlertSeconds"] = "1",
+            ["Store:HealthProbeSeconds"] = "3600",
+        });
+        var ingest = factory.ClientAs(Roles.Installer);
+        await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
+        await console.WaitForAsync("Snapshot");
+
+        Task<HttpResponseMessage> posted;
+        using (StoreFile.HoldWriteLock(factory.DatabasePath))
+        {
+            // Another program holds SQLite's write lock, as a disk that hangs would hold the fsync: nothing fails,
+            // the commit just does not end (the writer waits out its busy timeout).
+            posted = ingest.PostAsync("/api/v1/signals", Json("""{"deviceId":"stall-pendant","seq":1,"type":"pendant.press"}"""));
+            var alert = await console.WaitForAsync("SystemAlert", a => StallAlert(a, cleared: false), Wait);
+            Assert.Equal("critical", alert.GetProperty("severity").GetString());
+            Assert.Contains("has not finished", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.False(posted.IsCompleted, "a signal was acknowledged while its commit could not end");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await factory.ClientAs(null).GetAsync("/health/ready")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await posted).StatusCode);
+        await console.WaitForAsync("SystemAlert", a => StallAlert(a, cleared: true), Wait);
+        Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM signals WHERE device_ref = 'stall-pendant'"));
+        Assert.Equal(HttpStatusCode.OK, (await factory.ClientAs(null).GetAsync("/health/ready")).StatusCode);
     }
 
     [Fact]
