@@ -105,7 +105,8 @@ public sealed partial class DemoSeeder(
             for (var r = 0; r < 2; r++, person++)
             {
                 var first = FirstNames[person % FirstNames.Length];
-                var last = LastNames[(person * 3 + 1) % LastNames.Length];
+                // Each ten residents shift the surnames by one, so no two share a whole name (a handler finds people by name).
+                var last = LastNames[(person * 3 + 1 + person / FirstNames.Length) % LastNames.Length];
                 var flags = string.Join(',', Flags.Where((_, i) => (person + i) % 3 == 0));
                 var resident = Insert("""
                     INSERT INTO residents (zone_id, first_name, last_name, address, postcode, phone, flags, medical_notes_protected,

@@ -25,6 +25,8 @@ public sealed class DemoModeTests
             Assert.Equal(DemoSeeder.Zones.Order(), zones!.Select(z => z.GetProperty("name").GetString()!).Order());
             var residents = await handler.GetFromJsonAsync<JsonElement[]>("/api/v1/residents");
             Assert.Equal(30, residents!.Length);
+            // A handler finds people by name: no two residents share one.
+            Assert.Equal(30, residents.Select(r => $"{r.GetProperty("firstName").GetString()} {r.GetProperty("lastName").GetString()}").Distinct().Count());
             Assert.All(residents, r => Assert.True(r.GetProperty("contacts").GetArrayLength() > 0));
 
             var devices = await factory.ClientAs(Roles.Installer).GetFromJsonAsync<JsonElement[]>("/api/v1/devices");
