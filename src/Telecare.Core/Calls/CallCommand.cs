@@ -17,7 +17,7 @@ public sealed record CallCommand(CallAction Action, Actor Actor, DateTimeOffset 
     /// <summary>AttachSignal: the stored signal's id.</summary>
     public long? SignalId { get; init; }
 
-    /// <summary>AttachSignal: the attached signal's priority; a more urgent one raises the call's priority.</summary>
+    /// <summary>AttachSignal, AddNote: the signal's or the noted concern's priority; a more urgent one raises the call's priority.</summary>
     public TriagePriority? Priority { get; init; }
 
     /// <summary>RecordBreach: exactly one flag.</summary>

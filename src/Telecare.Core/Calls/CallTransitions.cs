@@ -162,6 +162,13 @@ public static class CallTransitions
                     return CallTransitionResult.Fail(CallError.MissingField, "A note needs text.");
                 }
 
+                // A concern noted on the call (a missed expected activity) may be more urgent than the call was.
+                if (command.Priority is { } urgency && urgency < call.Priority)
+                {
+                    next = next with { Priority = urgency };
+                    detail = $"{command.Note} (priority raised to {urgency})";
+                }
+
                 break;
 
             case CallAction.MarkEmergencyServicesCalled:

@@ -226,7 +226,7 @@ public sealed partial class CallService(
         var occurrence = due.Occurrence ?? due.DueAt;
         if (_unfinished.FindOpen(due.ResidentId, null, c => !c.IsTechnical && c.ResidentId == due.ResidentId, new Dictionary<long, Call>()) is { } open)
         {
-            var note = new CallCommand(CallAction.AddNote, Actor.System, time.GetUtcNow()) { Note = $"wellbeing: {due.Reason}" };
+            var note = new CallCommand(CallAction.AddNote, Actor.System, time.GetUtcNow()) { Note = $"wellbeing: {due.Reason}", Priority = due.Priority };
             try
             {
                 return await ApplyAsync(open.Id, note,

@@ -184,6 +184,21 @@ public sealed class CallTransitionsTests
     }
 
     [Fact]
+    public void A_note_with_a_more_urgent_concern_raises_priority_only_upwards_and_says_so()
+    {
+        var c = NewCall() with { Priority = TriagePriority.P3 };
+        var up = CallTransitions.TryApply(c, new CallCommand(CallAction.AddNote, Actor.System, T0) { Note = "wellbeing: no movement by 10:00", Priority = TriagePriority.P2 });
+        Assert.True(up.Succeeded);
+        Assert.Equal(TriagePriority.P2, up.Call.Priority);
+        Assert.Equal("wellbeing: no movement by 10:00 (priority raised to P2)", up.Entry!.Detail);
+        var down = CallTransitions.TryApply(up.Call, new CallCommand(CallAction.AddNote, Actor.System, T0) { Note = "later", Priority = TriagePriority.P5 });
+        Assert.True(down.Succeeded);
+        Assert.Equal(TriagePriority.P2, down.Call.Priority);
+        Assert.Equal("later", down.Entry!.Detail);
+        Assert.Equal(TriagePriority.P2, CallTransitions.TryApply(up.Call, new CallCommand(CallAction.AddNote, Ann, T0) { Note = "plain" }).Call!.Priority);
+    }
+
+    [Fact]
     public void Manual_call_is_the_same_model_marked_manual()
     {
         var c = Call.Manual("res-9", "Tisbury", TriagePriority.P2, "Daughter phoned: no answer at the door", Ann, T0);

@@ -143,18 +143,18 @@ public sealed class ExpectedActivityTests
     }
 
     [Fact]
-    public async Task A_missed_activity_for_a_resident_whose_call_is_open_is_noted_on_that_call_not_raised_as_a_second_one()
+    public async Task A_missed_activity_for_a_resident_whose_call_is_open_is_noted_on_that_call_with_its_priority_not_raised_as_a_second_one()
     {
         var clock = new ManualTimeProvider(Morning);
         await using var factory = new GatewayFactory { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
         var installer = factory.ClientAs(Roles.Installer);
-        var resident = await ResidentWithDeviceAsync(installer, "Smoky", "smoke", "smoke-1");
-        await SetRulesAsync(installer, resident, """[{"name":"up-by-ten","kind":"NoMovementBy","by":"10:00","from":"05:00"}]""");
+        var resident = await ResidentWithDeviceAsync(installer, "Flooded", "flood", "flood-1");
+        await SetRulesAsync(installer, resident, """[{"name":"up-by-ten","kind":"NoMovementBy","by":"10:00","from":"05:00","priority":"P1"}]""");
         await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
         await console.WaitForAsync("Snapshot");
 
-        // A smoke alarm at 06:00 (not a sign of movement) raises a call that is still being worked at 10:00.
-        Assert.Equal(HttpStatusCode.Accepted, (await installer.PostAsync("/api/v1/signals", Json("""{"deviceId":"smoke-1","seq":1,"type":"smoke.alarm"}"""))).StatusCode);
+        // A flood alarm at 06:00 (P2, and not a sign of movement) raises a call that is still being worked at 10:00.
+        Assert.Equal(HttpStatusCode.Accepted, (await installer.PostAsync("/api/v1/signals", Json("""{"deviceId":"flood-1","seq":1,"type":"flood.alarm"}"""))).StatusCode);
         var alarm = await console.WaitForAsync("CallRaised", ResidentCall(resident));
         var alarmId = alarm.GetProperty("id").GetInt64();
 
@@ -164,7 +164,10 @@ public sealed class ExpectedActivityTests
         Assert.Equal(0, console.Count("CallRaised", WellbeingFor(resident)));
         Assert.Equal(1, factory.Scalar($"SELECT COUNT(*) FROM calls WHERE resident_id = {resident}"));
         Assert.Equal(1, factory.Scalar($"SELECT COUNT(*) FROM call_timeline WHERE call_id = {alarmId} AND detail LIKE 'wellbeing:%'"));
-        Assert.True(console.Count("CallUpdated", c => c.GetProperty("id").GetInt64() == alarmId) > 0, "the consoles hear of the note");
+        Assert.Equal(2, alarm.GetProperty("priority").GetInt32());
+        // The consoles hear of the note, and the call now has the rule's more urgent priority.
+        Assert.True(console.Count("CallUpdated", c => c.GetProperty("id").GetInt64() == alarmId && c.GetProperty("priority").GetInt32() == 1) > 0,
+            "the consoles hear of the note and the raised priority");
     }
 
     [Fact]
