@@ -49,6 +49,13 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
         await console.SelectOptionAsync("#outcome", new SelectOptionValue { Index = 1 });
         await console.ClickAsync("#resolve-button");
         await Expect(console.Locator("#action-result")).ToHaveTextAsync(new Regex("^Resolved"));
+        // A resolved call offers a last note and closing, nothing that would work it again.
+        await Expect(console.Locator("#finished-hint")).ToContainTextAsync("resolved");
+        await Expect(console.Locator("#assign-form")).ToHaveCountAsync(0);
+        await Expect(console.Locator("#resolve-form")).ToHaveCountAsync(0);
+        await Expect(console.Locator("#ems-button")).ToHaveCountAsync(0);
+        await Expect(console.Locator("#close-button")).ToBeEnabledAsync();
+        await Expect(console.Locator("#note-form")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(console);
         await LiveConsoleTests.CloseAsync(console, other);
     }

@@ -273,6 +273,17 @@ export class CallPanel {
     const noteForm = el('form', { class: 'action', id: 'note-form', onsubmit: (e) => { e.preventDefault(); this.act('AddNote', [note.value.trim()], 'Note added.', () => { note.value = ''; }, () => note.value.trim() ? null : 'Write the note first.'); } },
       el('label', { for: 'note-text' }, 'Add a note'), note, el('button', { type: 'submit', id: 'note-add' }, 'Add note'));
 
+    const close = el('button', { type: 'button', id: 'close-button', disabled: !closedStates.has(call.state),
+      title: 'A call closes after it is resolved (or a cancelled call after the call-back)',
+      onclick: () => this.act('Close', [], 'Call closed.') }, 'Close call');
+
+    if (closedStates.has(call.state)) {
+      // Finished work: what is left is a last note and closing it, not assigning or resolving again.
+      box.append(noteForm, el('p', { class: 'muted', id: 'finished-hint' }, `This call is ${call.state.toLowerCase()}: add anything still to say, then close it.`),
+        el('div', { class: 'row action' }, el('span', { class: 'spacer' }), close));
+      return;
+    }
+
     const responders = this.responderChoices(call);
     const assign = el('form', { class: 'action', id: 'assign-form', onsubmit: (e) => {
       e.preventDefault();
@@ -299,11 +310,7 @@ export class CallPanel {
       this.act('Resolve', [outcome.value, resolveNote.value.trim() || null], `Resolved: ${humanEvent(outcome.value)}.`, null, () => (outcome.value ? null : 'Choose an outcome first.'));
     } },
     el('label', { for: 'outcome' }, 'Resolve'), el('div', { class: 'row' }, outcome, resolveNote,
-      el('button', { type: 'submit', id: 'resolve-button', disabled: call.state === 'Resolved' }, 'Resolve')));
-
-    const close = el('button', { type: 'button', id: 'close-button', disabled: !closedStates.has(call.state),
-      title: 'A call closes after it is resolved (or a cancelled call after the call-back)',
-      onclick: () => this.act('Close', [], 'Call closed.') }, 'Close call');
+      el('button', { type: 'submit', id: 'resolve-button' }, 'Resolve')));
 
     box.append(noteForm, assign, el('div', { class: 'row action' }, ems, el('span', { class: 'spacer' }), close), resolve);
   }
