@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Security.Cryptography;
 using Telecare.FirmwareSim.Receiver;
 using Telecare.FirmwareSim.Serial;
 using Telecare.FirmwareSim.Soak;
@@ -17,8 +15,6 @@ namespace Telecare.FirmwareSim.Fuzz;
 /// </summary>
 public static class FuzzRunner
 {
-    private const string CanaryPrefix = "pendant-00";
-
     public static async Task<FuzzReport> RunAsync(FuzzOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -28,8 +24,8 @@ public static class FuzzRunner
         Directory.CreateDirectory(data);
         var random = new Random(options.Seed);
         var mqttPort = GatewayChild.FreeTcpPort();
-        var handlerKey = ApiKey("fuzzh");
-        var adminKey = ApiKey("fuzza");
+        var handlerKey = SoakRunner.NewApiKey("fuzzh");
+        var adminKey = SoakRunner.NewApiKey("fuzza");
         var audit = new SoakStoreAudit(Path.Combine(data, "telecare.db"));
         var started = Stopwatch.GetTimestamp();
 
@@ -98,7 +94,7 @@ public static class FuzzRunner
             Options = options,
             Targets = [codecs.Mqtt, codecs.Receivers, codecs.ContactIds, wire.Tally, serial, http.Tally],
             Mqtt = audit.Mqtt(devices.Ids, devices.Ledger, devices.Sent),
-            Serial = audit.Serial(receiver.Ledger, receiver.Frame, receiver.Sent, ["rx1/1000", "rx1/1001"]),
+            Serial = audit.Serial(receiver.Ledger, receiver.Frame, receiver.Sent, receiver.Accounts),
             Unacknowledged = unacknowledged,
             CanaryRefused = devices.Refused + devices.Failed,
             PublishToPubAck = devices.Latencies.Summarise([]),
@@ -122,9 +118,6 @@ public static class FuzzRunner
 
         return report;
     }
-
-    private static string ApiKey(string name) =>
-        $"tgk_{name}{RandomNumberGenerator.GetHexString(8, lowercase: true)}_{RandomNumberGenerator.GetHexString(32, lowercase: true)}";
 
     /// <summary>
     /// Garbage on the receiver's line, each chunk ending with the Sur-Gard terminator so it is a line of its own: mutated
@@ -234,27 +227,21 @@ public static class FuzzRunner
 
         public async Task<string?> CheckAsync(GatewayChild gateway, CancellationToken cancellationToken)
         {
-            if (gateway.ExitCode is { } code)
+            if (Exited(gateway) is { } exited)
             {
-                return $"the gateway exited with code {code}:\n{gateway.RecentOutput}";
+                return exited;
             }
 
             Checks++;
-            using var http = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    NotReady++;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            if (!await gateway.IsReadyAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
             {
                 NotReady++;
             }
 
-            return gateway.ExitCode is { } late ? $"the gateway exited with code {late}:\n{gateway.RecentOutput}" : null;
+            return Exited(gateway);
         }
+
+        private static string? Exited(GatewayChild gateway) =>
+            gateway.ExitCode is { } code ? $"the gateway exited with code {code}:\n{gateway.RecentOutput}" : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Telecare.Protocols.Receivers;
 using Telecare.Protocols.Serial;
 

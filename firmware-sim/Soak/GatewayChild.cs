@@ -102,6 +102,27 @@ public sealed class GatewayChild : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Whether <c>/health/ready</c> answers 200 within <paramref name="timeout"/> (store writable, every ingress up).</summary>
+    public async Task<bool> IsReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout };
+        return await IsReadyAsync(http, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Not listening, or no answer in time.
+            return false;
+        }
+    }
+
     private async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -113,17 +134,9 @@ public sealed class GatewayChild : IAsyncDisposable
                 throw new InvalidOperationException($"the gateway exited with {_process.ExitCode} while starting:\n{RecentOutput}");
             }
 
-            try
+            if (await IsReadyAsync(http, cancellationToken).ConfigureAwait(false))
             {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Not listening yet.
+                return;
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);

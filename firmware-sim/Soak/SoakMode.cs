@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Telecare.FirmwareSim.Soak;
 
 /// <summary>

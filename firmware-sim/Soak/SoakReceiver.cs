@@ -38,6 +38,9 @@ public sealed class SoakReceiver : IAsyncDisposable
 
     public long Sent => Interlocked.Read(ref _sent);
 
+    /// <summary>The gateway's device references for the accounts this receiver sends for (rx1/1000 …).</summary>
+    public IReadOnlyList<string> Accounts => [.. Enumerable.Range(1000, _accounts).Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rx1/{a}"))];
+
     /// <summary>Events the receiver had no room for (its buffer holds 127): never sent, so not counted as sent.</summary>
     public long BufferFull => Interlocked.Read(ref _bufferFull);
 

@@ -23,7 +23,7 @@ public static class SoakRunner
         Directory.CreateDirectory(data);
         var random = new Random(options.Seed);
         var mqttPort = GatewayChild.FreeTcpPort();
-        var apiKey = $"tgk_soak{RandomNumberGenerator.GetHexString(8, lowercase: true)}_{RandomNumberGenerator.GetHexString(32, lowercase: true)}";
+        var apiKey = NewApiKey("soak");
         var audit = new SoakStoreAudit(Path.Combine(data, "telecare.db"));
         var started = Stopwatch.GetTimestamp();
         var restarts = new List<TimeSpan>();
@@ -127,6 +127,10 @@ public static class SoakRunner
 
         return report;
     }
+
+    /// <summary>A bootstrap API key in the gateway's format (<c>tgk_{prefix}_{secret}</c>), its prefix starting with <paramref name="name"/>.</summary>
+    internal static string NewApiKey(string name) =>
+        $"tgk_{name}{RandomNumberGenerator.GetHexString(8, lowercase: true)}_{RandomNumberGenerator.GetHexString(32, lowercase: true)}";
 
     /// <summary>Stops the simulators and kills the gateway: never a gateway left running behind a failed run.</summary>
     internal static async Task StopAllAsync(SoakDevices? devices, SoakReceiver? receiver, GatewayChild gateway)

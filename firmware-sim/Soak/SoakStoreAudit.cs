@@ -58,14 +58,9 @@ public sealed class SoakStoreAudit(string databasePath)
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT device_ref, sequence, COUNT(*) FROM signals
-            WHERE source = {MqttSource} AND event_type = 'pendant.press' AND sequence > 0 AND device_ref IN ({string.Join(',', devices.Select((_, i) => $"$d{i}"))})
+            WHERE source = {MqttSource} AND event_type = 'pendant.press' AND sequence > 0 AND device_ref IN ({InList(command, "d", devices)})
             GROUP BY device_ref, sequence
             """;
-        var i = 0;
-        foreach (var device in devices)
-        {
-            command.Parameters.AddWithValue($"$d{i++}", device);
-        }
 
         var stored = new Dictionary<(string, long), long>();
         using (var reader = command.ExecuteReader())
@@ -84,13 +79,8 @@ public sealed class SoakStoreAudit(string databasePath)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        var only = accounts is null ? "device_ref LIKE 'rx1/%'" : $"device_ref IN ({string.Join(',', accounts.Select((_, i) => $"$a{i}"))})";
+        var only = accounts is null ? "device_ref LIKE 'rx1/%'" : $"device_ref IN ({InList(command, "a", accounts)})";
         command.CommandText = $"SELECT raw_frame, COUNT(*) FROM signals WHERE source = {SerialSource} AND {only} AND rejection_reason IS NULL GROUP BY raw_frame";
-        for (var i = 0; accounts is not null && i < accounts.Count; i++)
-        {
-            command.Parameters.AddWithValue($"$a{i}", accounts[i]);
-        }
-
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
         {
@@ -117,6 +107,19 @@ public sealed class SoakStoreAudit(string databasePath)
         // Any signal stored more than once is a duplicate, whether or not its source saw the ACK.
         var duplicated = stored.Values.Where(c => c > 1).Sum(c => c - 1);
         return new SoakTally(sent, ledger.Count, stored.Count, lost, duplicated);
+    }
+
+    /// <summary>Adds one parameter per value ($name0, $name1 …) and returns them as the inside of an IN list.</summary>
+    private static string InList(SqliteCommand command, string name, IEnumerable<string> values)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            names.Add($"${name}{names.Count}");
+            command.Parameters.AddWithValue(names[^1], value);
+        }
+
+        return string.Join(',', names);
     }
 
     private static long Scalar(SqliteConnection connection, string sql)
