@@ -115,8 +115,7 @@ public sealed partial class CallService(
     private TriageOutcome TriageOne(WriteContext context, StoredSignal signal, CallDirectory.DeviceInfo? device, Dictionary<long, Call> changed)
     {
         var residentId = device?.ResidentId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var openForResident = _unfinished.FindOpen(residentId, signal.DeviceRef,
-            c => !c.IsTechnical && (residentId is not null ? c.ResidentId == residentId : c.DeviceRef == signal.DeviceRef), changed);
+        var openForResident = _unfinished.FindOpen(residentId, signal.DeviceRef, c => !c.IsTechnical, changed);
         var enrichment = new TriageEnrichment
         {
             DeviceKnown = device is not null,
@@ -128,7 +127,7 @@ public sealed partial class CallService(
             TestMode = device?.TestMode ?? false,
         };
         var decision = rules.Triage(signal, enrichment);
-        var open = decision.IsTechnical ? _unfinished.FindOpen(null, signal.DeviceRef, c => c.IsTechnical && c.DeviceRef == signal.DeviceRef, changed) : openForResident;
+        var open = decision.IsTechnical ? _unfinished.FindOpen(null, signal.DeviceRef, c => c.IsTechnical, changed) : openForResident;
         var plan = CallPlanner.Plan(signal, decision, enrichment, open);
         if (!MarkTriaged(context, signal, device))
         {
@@ -224,7 +223,7 @@ public sealed partial class CallService(
     {
         var residentId = long.Parse(due.ResidentId!, System.Globalization.CultureInfo.InvariantCulture);
         var occurrence = due.Occurrence ?? due.DueAt;
-        if (_unfinished.FindOpen(due.ResidentId, null, c => !c.IsTechnical && c.ResidentId == due.ResidentId, new Dictionary<long, Call>()) is { } open)
+        if (_unfinished.FindOpen(due.ResidentId, null, c => !c.IsTechnical) is { } open)
         {
             var note = new CallCommand(CallAction.AddNote, Actor.System, time.GetUtcNow()) { Note = $"wellbeing: {due.Reason}", Priority = due.Priority };
             try

@@ -57,7 +57,7 @@ public sealed class UnfinishedCalls
     /// The oldest open call of the resident (or, with no resident, of the device) that matches, as the calls stand after
     /// <paramref name="changed"/> (a triage batch's own changes, not remembered yet).
     /// </summary>
-    public Call? FindOpen(string? residentId, string? deviceRef, Func<Call, bool> match, IReadOnlyDictionary<long, Call> changed)
+    public Call? FindOpen(string? residentId, string? deviceRef, Func<Call, bool> match, IReadOnlyDictionary<long, Call>? changed = null)
     {
         Call? oldest = null;
         void Consider(Call call)
@@ -73,16 +73,20 @@ public sealed class UnfinishedCalls
             var index = residentId is not null ? _byResident.GetValueOrDefault(residentId) : deviceRef is not null ? _byDevice.GetValueOrDefault(deviceRef) : null;
             foreach (var id in index ?? [])
             {
-                if (!changed.ContainsKey(id))
+                if (changed?.ContainsKey(id) != true)
                 {
                     Consider(_calls[id]);
                 }
             }
         }
 
-        foreach (var call in changed.Values)
+        // The batch's calls are not in the indexes yet: the same key decides.
+        foreach (var call in changed?.Values ?? [])
         {
-            Consider(call);
+            if (residentId is not null ? call.ResidentId == residentId : deviceRef is not null && call.DeviceRef == deviceRef)
+            {
+                Consider(call);
+            }
         }
 
         return oldest;

@@ -82,14 +82,16 @@ public sealed partial class StoreHealthMonitor(
     {
         var healthy = writer.IsHealthy;
         var active = alerts.Active;
-        if (!healthy && !active.Any(a => a.Code == AlertCode))
+        var downShown = active.Any(a => a.Code == AlertCode);
+        var stallShown = active.Any(a => a.Code == StallAlertCode);
+        if (!healthy && !downShown)
         {
             var error = writer.LastCommitError;
             LogStoreDown(logger, error, options.Value.Path);
             alerts.Raise(AlertCode, SystemAlerts.Critical,
                 $"The store cannot save ({error?.Message ?? "unknown error"}). New alarms are not acknowledged, so devices and receivers keep them and send again. Technical staff must act now.");
         }
-        else if (healthy && active.Any(a => a.Code == AlertCode))
+        else if (healthy && downShown)
         {
             LogStoreBack(logger, options.Value.Path);
             alerts.Clear(AlertCode, "The store saves again; alarms held by devices and receivers are coming in.");
@@ -97,13 +99,13 @@ public sealed partial class StoreHealthMonitor(
 
         var busy = writer.BusyFor;
         var stalled = busy >= TimeSpan.FromSeconds(options.Value.StallAlertSeconds);
-        if (stalled && !active.Any(a => a.Code == StallAlertCode))
+        if (stalled && !stallShown)
         {
             LogStoreStalled(logger, busy!.Value.TotalSeconds, options.Value.Path);
             alerts.Raise(StallAlertCode, SystemAlerts.Critical,
                 $"A save to the store has not finished for {busy.Value.TotalSeconds:0} s (a disk that hangs, or the file locked by another program). New alarms are not acknowledged until it does, so devices and receivers keep them. Technical staff must act now.");
         }
-        else if (!stalled && active.Any(a => a.Code == StallAlertCode))
+        else if (!stalled && stallShown)
         {
             LogStoreUnstalled(logger, options.Value.Path);
             alerts.Clear(StallAlertCode, "The store's saves finish again; alarms held by devices and receivers are coming in.");
