@@ -3,6 +3,7 @@ using Telecare.Gateway.Calls;
 using Telecare.Gateway.Demo;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Hosting;
+using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Ingress.Serial;
 using Telecare.Gateway.Pages;
@@ -24,6 +25,7 @@ builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 builder.AddTelecareSecurity();
 builder.AddAdminApi();
 builder.AddCalls();
+builder.AddConsoles();
 builder.AddDemo(args);
 
 var app = builder.Build();
@@ -36,6 +38,7 @@ app.MapStoreAdmin();
 app.MapAuth();
 app.MapAdminApi();
 app.MapCalls();
+app.MapConsoles();
 app.MapTelecarePages();
 app.Run();
 

@@ -1,8 +1,6 @@
 using System.Globalization;
-using Microsoft.AspNetCore.SignalR;
 using Telecare.Core.Calls;
 using Telecare.Gateway.Admin;
-using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 
@@ -17,12 +15,9 @@ public sealed class AssignmentService(
     SqliteConnectionFactory store,
     CallDirectory directory,
     ResidentSecrets secrets,
-    IHubContext<ResponderHub, IResponderClient> responders,
-    LivePush push,
+    IResponderNotifier phones,
     TimeProvider time)
 {
-    public static string Group(long responderId) => $"responder-{responderId}";
-
     public async Task<Call> AssignAsync(long callId, long responderId, Actor handler)
     {
         var responderName = directory.ResponderName(responderId.ToString(CultureInfo.InvariantCulture))
@@ -67,12 +62,12 @@ public sealed class AssignmentService(
 
         if (withdrawnFrom is { } previousResponder && withdrawnAssignment is { } previousAssignment)
         {
-            push.Start(nameof(IResponderClient.AssignmentWithdrawn), token => responders.Clients.Group(Group(previousResponder)).AssignmentWithdrawn(previousAssignment, token));
+            phones.Withdrawn(previousResponder, previousAssignment);
         }
 
         if (View(offered) is { } view)
         {
-            push.Start(nameof(IResponderClient.AssignmentOffered), token => responders.Clients.Group(Group(responderId)).AssignmentOffered(view, token));
+            phones.Offered(responderId, view);
         }
 
         return call;
@@ -124,7 +119,7 @@ public sealed class AssignmentService(
         });
 
         var view = View(assignmentId)!;
-        push.Start(nameof(IResponderClient.AssignmentUpdated), token => responders.Clients.Group(Group(responderId)).AssignmentUpdated(view, token));
+        phones.Updated(responderId, view);
         return view;
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Telecare.Core.Calls;
 using Telecare.Core.ReadModels;
-using Telecare.Gateway.Hubs;
 
 namespace Telecare.Gateway.Calls;
 

@@ -17,11 +17,11 @@ public static class CallEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/calls", (bool? open, CallService calls, SqliteConnectionFactory store) =>
+        api.MapGet("/calls", (bool? open, CallService calls, CallDirectory directory, SqliteConnectionFactory store) =>
         {
             if (open != false)
             {
-                return TypedResults.Ok(calls.Unfinished().Select(calls.ToView).ToList());
+                return TypedResults.Ok(calls.Unfinished().Select(directory.ToView).ToList());
             }
 
             using var connection = store.OpenReader();
@@ -33,14 +33,14 @@ public static class CallEndpoints
                 ids.Add(r.GetInt64(0));
             }
 
-            return TypedResults.Ok(ids.Select(id => CallRecords.LoadOne(connection, id)).OfType<Call>().Select(calls.ToView).ToList());
+            return TypedResults.Ok(ids.Select(id => CallRecords.LoadOne(connection, id)).OfType<Call>().Select(directory.ToView).ToList());
         }).RequireAuthorization(Policies.Dispatch).WithTags("Calls");
 
-        api.MapGet("/calls/{id:long}", (long id, CallService calls, SqliteConnectionFactory store, ResidentSecrets secrets, TimeProvider time) =>
+        api.MapGet("/calls/{id:long}", (long id, CallDirectory directory, SqliteConnectionFactory store, ResidentSecrets secrets, TimeProvider time) =>
         {
             using var connection = store.OpenReader();
             return CallRecords.LoadOne(connection, id) is { } call
-                ? Results.Ok(CallPanel.Build(connection, call, calls.ToView(call), secrets, time))
+                ? Results.Ok(CallPanel.Build(connection, call, directory.ToView(call), secrets, time))
                 : JsonBody.NotFound($"Call {id}");
         }).RequireAuthorization(Policies.Dispatch).WithTags("Calls");
 

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Telecare.Core.Calls;
 using Telecare.Core.Responders;
 using Telecare.Gateway.Admin;
-using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Calls;

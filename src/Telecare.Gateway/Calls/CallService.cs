@@ -3,7 +3,7 @@ using Telecare.Core.Calls;
 using Telecare.Core.Signals;
 using Telecare.Core.Timers;
 using Telecare.Core.Triage;
-using Telecare.Gateway.Hubs;
+using Telecare.Gateway.Health;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Signals;
 using Telecare.Gateway.Store;
@@ -23,7 +23,7 @@ public sealed partial class CallService(
     RegistryChangeTracker registry,
     CallDirectory directory,
     CompiledTriageRules rules,
-    DispatchConsoles dispatch,
+    ICallNotifier notifier,
     SystemAlerts alerts,
     DeviceOutboxService devices,
     TimeProvider time,
@@ -34,21 +34,10 @@ public sealed partial class CallService(
     private readonly UnfinishedCalls _unfinished = new();
     private bool _started;
 
-    public CallView ToView(Call call) => directory.ToView(call);
-
     /// <summary>Loads the registry and the open calls and finishes any signal left untriaged, as the first writer unit.</summary>
     public Task StartAsync(CancellationToken cancellationToken) => writer.ExecuteAsync(EnsureStarted, cancellationToken);
 
     public IReadOnlyList<Call> Unfinished() => _unfinished.Ordered();
-
-    public DispatchSnapshot Snapshot(int warnSeconds, int escalateSeconds)
-    {
-        var calls = Unfinished();
-        return new DispatchSnapshot(
-            [.. calls.Where(c => !c.IsTechnical).Select(directory.ToView)],
-            [.. calls.Where(c => c.IsTechnical).Select(directory.ToView)],
-            time.GetUtcNow(), warnSeconds, escalateSeconds);
-    }
 
     public Call? Get(long callId) => _unfinished.Get(callId);
 
@@ -273,14 +262,13 @@ public sealed partial class CallService(
         _unfinished.Stage(context, raised);
         context.OnCommitted(() =>
         {
-            var view = directory.ToView(raised);
             if (raised.IsTechnical)
             {
-                dispatch.TicketRaised(view);
+                notifier.TicketRaised(raised);
             }
             else
             {
-                dispatch.CallRaised(view);
+                notifier.CallRaised(raised);
             }
         });
         return raised;
@@ -293,11 +281,11 @@ public sealed partial class CallService(
         {
             if (call.State is CallState.Closed or CallState.Cancelled)
             {
-                dispatch.CallClosed(new CallClosedView(call.Id, call.State.ToString(), call.Version));
+                notifier.CallClosed(call);
             }
             else
             {
-                dispatch.CallUpdated(directory.ToView(call));
+                notifier.CallUpdated(call, call.Timeline[^1]);
             }
         });
     }

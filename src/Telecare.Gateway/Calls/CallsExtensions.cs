@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Hosting;
-using Telecare.Gateway.Hubs;
+using Telecare.Gateway.Health;
 using Telecare.Gateway.Signals;
 
 namespace Telecare.Gateway.Calls;
@@ -23,11 +23,7 @@ public static class CallsExtensions
         services.AddSingleton<ConsoleMetrics>();
         services.AddHostedService<CallStartup>();
         services.AddHostedService<TimerService>();
-        services.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);
-        services.AddSingleton<LivePush>();
-        services.AddSingleton<DispatchConsoles>();
         services.AddSingleton<SystemAlerts>();
-        services.AddSignalR(options => options.MaximumReceiveMessageSize = 64 * 1024);
         return builder;
     }
 
@@ -35,18 +31,6 @@ public static class CallsExtensions
     {
         CallEndpoints.Map(app.MapGroup("/api/v1"));
         ReportEndpoints.Map(app.MapGroup("/api/v1"));
-        // Bounded buffers each way and a send deadline per connection: a console that stops reading is dropped
-        // (it reconnects and resyncs) instead of holding memory or slowing anyone else.
-        var consoles = app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
-        void Bounded(Microsoft.AspNetCore.Http.Connections.HttpConnectionDispatcherOptions options)
-        {
-            options.TransportMaxBufferSize = consoles.MaxBufferBytes;
-            options.ApplicationMaxBufferSize = consoles.MaxBufferBytes;
-            options.TransportSendTimeout = consoles.SendTimeout;
-        }
-
-        app.MapHub<DispatchHub>("/hubs/dispatch", Bounded);
-        app.MapHub<ResponderHub>("/hubs/responder", Bounded);
         return app;
     }
 

@@ -5,7 +5,6 @@ using Telecare.Core.Signals;
 using Telecare.Core.Timers;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Hosting;
-using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
@@ -22,7 +21,7 @@ public sealed partial class TimerService(
     SqliteConnectionFactory store,
     CompiledTriageRules rules,
     IOptions<CallOptions> options,
-    DispatchConsoles dispatch,
+    ICallNotifier notifier,
     TimeProvider time,
     ILogger<TimerService> logger) : BackgroundService
 {
@@ -88,9 +87,10 @@ public sealed partial class TimerService(
 
                 break;
             case DueTimerKind.AnswerWarning or DueTimerKind.AnswerEscalation or DueTimerKind.ResponderAcceptOverdue or DueTimerKind.AttendanceOverdue:
+                Call breached;
                 try
                 {
-                    await calls.ApplyAsync(due.CallId!.Value, due.ToBreachCommand(), cancellationToken: cancellationToken);
+                    breached = await calls.ApplyAsync(due.CallId!.Value, due.ToBreachCommand(), cancellationToken: cancellationToken);
                 }
                 catch (CallActionException)
                 {
@@ -98,15 +98,8 @@ public sealed partial class TimerService(
                     return;
                 }
 
-                var target = due.Kind switch
-                {
-                    DueTimerKind.AnswerWarning => "answer-warn",
-                    DueTimerKind.AnswerEscalation => "answer-escalate",
-                    DueTimerKind.ResponderAcceptOverdue => "responder-accept",
-                    _ => "attendance",
-                };
-                LogBreach(logger, due.CallId.Value, target);
-                dispatch.TargetBreached(new TargetBreachView(due.CallId.Value, target, due.DueAt, due.Reason));
+                LogBreach(logger, breached.Id, TargetName(due.Kind));
+                notifier.TargetBreached(breached, due);
                 break;
             case DueTimerKind.NoMovementBy or DueTimerKind.OutOfBedTooLong:
                 var call = await calls.RaiseWellbeingAsync(due, cancellationToken);
@@ -114,6 +107,15 @@ public sealed partial class TimerService(
                 break;
         }
     }
+
+    /// <summary>The target a breach passed, as consoles name it.</summary>
+    public static string TargetName(DueTimerKind kind) => kind switch
+    {
+        DueTimerKind.AnswerWarning => "answer-warn",
+        DueTimerKind.AnswerEscalation => "answer-escalate",
+        DueTimerKind.ResponderAcceptOverdue => "responder-accept",
+        _ => "attendance",
+    };
 
     /// <summary>Active devices with a check-in interval that have been heard from at least once.</summary>
     private List<DeviceCheckIn> Devices()

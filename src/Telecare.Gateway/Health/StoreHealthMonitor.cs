@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Telecare.Gateway.Hosting;
-using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Health;

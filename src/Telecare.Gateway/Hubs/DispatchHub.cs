@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Telecare.Core.Calls;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Calls;
+using Telecare.Gateway.Health;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 
@@ -18,6 +19,7 @@ namespace Telecare.Gateway.Hubs;
 [Authorize(Policy = Policies.Dispatch)]
 public sealed partial class DispatchHub(
     CallService calls,
+    CallDirectory directory,
     AssignmentService assignments,
     StoreWriter writer,
     ResidentSecrets secrets,
@@ -48,8 +50,14 @@ public sealed partial class DispatchHub(
     }
 
     [Authorize(Policy = Policies.Dispatch)]
-    public DispatchSnapshot GetSnapshot() =>
-        calls.Snapshot(options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds) with { Alerts = alerts.Active };
+    public DispatchSnapshot GetSnapshot()
+    {
+        var open = calls.Unfinished();
+        return new DispatchSnapshot(
+            [.. open.Where(c => !c.IsTechnical).Select(directory.ToView)],
+            [.. open.Where(c => c.IsTechnical).Select(directory.ToView)],
+            time.GetUtcNow(), options.Value.AnswerWarnSeconds, options.Value.AnswerEscalateSeconds) { Alerts = alerts.Active };
+    }
 
     [Authorize(Policy = Policies.HandleCalls)]
     public Task<CallView> Claim(long callId) => Act(callId, CallAction.Answer);
@@ -70,14 +78,14 @@ public sealed partial class DispatchHub(
     public async Task<CallView> AssignResponder(long callId, long responderId)
     {
         var call = await Run(() => assignments.AssignAsync(callId, responderId, Me()));
-        return calls.ToView(call);
+        return directory.ToView(call);
     }
 
     [Authorize(Policy = Policies.HandleCalls)]
     public async Task<CallView> RaiseManualCall(long residentId, string? eventType, string? note)
     {
         var call = await Run(() => calls.RaiseManualAsync(residentId, eventType, note ?? "", Me()));
-        return calls.ToView(call);
+        return directory.ToView(call);
     }
 
     /// <summary>Key-safe and access notes, on request only; the reveal is audited in the same commit.</summary>
@@ -90,7 +98,7 @@ public sealed partial class DispatchHub(
     private async Task<CallView> Act(long callId, CallAction action, string? outcome = null, string? note = null)
     {
         var call = await Run(() => calls.ApplyAsync(callId, new CallCommand(action, Me(), time.GetUtcNow()) { Outcome = outcome, Note = note }));
-        return calls.ToView(call);
+        return directory.ToView(call);
     }
 
     private Actor Me()

@@ -1,3 +1,6 @@
+using Telecare.Gateway.Calls;
+using Telecare.Gateway.Health;
+
 namespace Telecare.Gateway.Hubs;
 
 /// <summary>

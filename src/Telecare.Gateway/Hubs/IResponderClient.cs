@@ -1,3 +1,5 @@
+using Telecare.Gateway.Calls;
+
 namespace Telecare.Gateway.Hubs;
 
 /// <summary>

@@ -15,7 +15,7 @@ public sealed class ResponderHub(AssignmentService assignments, StoreWriter writ
 {
     public override async Task OnConnectedAsync()
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, AssignmentService.Group(ResponderId()));
+        await Groups.AddToGroupAsync(Context.ConnectionId, ResponderPhones.Group(ResponderId()));
         await Clients.Caller.Snapshot(GetSnapshot());
         await base.OnConnectedAsync();
         // Counted once the console is really in: a refused connection is never disconnected.

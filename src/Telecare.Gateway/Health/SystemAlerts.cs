@@ -1,11 +1,11 @@
-namespace Telecare.Gateway.Hubs;
+namespace Telecare.Gateway.Health;
 
 /// <summary>
 /// Faults in the gateway itself that a person must know about (the store cannot commit, …). Raising one pushes
 /// SystemAlert to every dispatch console, clearing it pushes the same code with Cleared; the active ones are in every
 /// dispatch snapshot, so a console that connects or reconnects during a fault sees it too.
 /// </summary>
-public sealed partial class SystemAlerts(DispatchConsoles consoles, TimeProvider time, ILogger<SystemAlerts> logger)
+public sealed partial class SystemAlerts(ISystemAlertNotifier consoles, TimeProvider time, ILogger<SystemAlerts> logger)
 {
     public const string Critical = "critical";
 

@@ -1,6 +1,8 @@
-namespace Telecare.Gateway.Hubs;
+using Telecare.Gateway.Health;
 
-// The payloads of both hubs. JSON is camelCase; times are ISO-8601 UTC; the pages depend on these
+namespace Telecare.Gateway.Calls;
+
+// What the consoles and phones are sent (the payloads of both hubs). JSON is camelCase; times are ISO-8601 UTC; the pages depend on these
 // shapes (src/Telecare.Gateway/wwwroot), so change them together.
 
 /// <summary>A call or technical ticket as a console shows it in the queue.</summary>
@@ -87,9 +89,6 @@ public sealed record CallClosedView(long Id, string State, int Version);
 
 /// <summary>Target: "answer-warn", "answer-escalate", "responder-accept" or "attendance".</summary>
 public sealed record TargetBreachView(long CallId, string Target, DateTimeOffset At, string Message);
-
-/// <summary>Severity: "warning" or "critical"; Code e.g. "store-unavailable", "receiver-link-down"; Cleared when it is over.</summary>
-public sealed record SystemAlertView(string Code, string Severity, string Message, DateTimeOffset At, bool Cleared);
 
 /// <summary>An assignment as the responder's phone shows it: only what is needed to get in and help.</summary>
 public sealed record AssignmentView
