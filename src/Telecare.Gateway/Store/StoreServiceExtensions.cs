@@ -32,6 +32,7 @@ public static class StoreServiceExtensions
             provider.GetRequiredService<IOptions<StoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<StoreMetrics>()));
+        services.AddSqliteStores();
         services.AddSingleton<BackupService>();
         services.AddHostedService(provider => provider.GetRequiredService<BackupService>());
         return builder;
