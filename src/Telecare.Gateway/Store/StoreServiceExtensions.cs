@@ -13,6 +13,7 @@ public static class StoreServiceExtensions
         services.AddValidatedOptions<StoreOptions>(StoreOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StoreMetrics>();
+        services.AddSqliteStores();
 
         // Migrating inside the factory's construction means nothing can touch the file before its schema is current.
         services.TryAddSingleton(provider =>
@@ -32,7 +33,6 @@ public static class StoreServiceExtensions
             provider.GetRequiredService<IOptions<StoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<StoreMetrics>()));
-        services.AddSqliteStores();
         services.AddSingleton<BackupService>();
         services.AddHostedService(provider => provider.GetRequiredService<BackupService>());
         return builder;
