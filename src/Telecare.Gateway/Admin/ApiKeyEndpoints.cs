@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Admin;
 
@@ -32,8 +32,8 @@ public static class ApiKeyEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Administer);
-        keys.MapGet("/", (SqliteConnectionFactory store) => TypedResults.Ok(Read(store, null)));
-        keys.MapPost("/", async (HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
+        keys.MapGet("/", async (IApiKeyStore store) => TypedResults.Ok((await store.ListAsync()).Select(View).ToList()));
+        keys.MapPost("/", async (HttpContext http, IApiKeyStore store) =>
         {
             var (body, error) = await JsonBody.ReadAsync<ApiKeyRequest>(http);
             if (error is not null)
@@ -43,55 +43,17 @@ public static class ApiKeyEndpoints
 
             var key = Secrets.NewApiKey();
             Secrets.TryGetApiKeyPrefix(key, out var prefix);
-            var id = await writer.ExecuteAsync(context =>
-            {
-                using var command = context.Command("""
-                    INSERT INTO api_keys (name, key_prefix, key_hash, role, created_at) VALUES ($name, $prefix, $hash, $role, $now) RETURNING id
-                    """);
-                command.Parameters.AddWithValue("$name", body!.Name!);
-                command.Parameters.AddWithValue("$prefix", prefix);
-                command.Parameters.AddWithValue("$hash", Secrets.Hash(key));
-                command.Parameters.AddWithValue("$role", body.Role!);
-                command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-                var created = (long)command.ExecuteScalar()!;
-                Audit.Write(context, time.GetUtcNow(), http.User, "api-key.create", $"api-key/{created}", body.Role);
-                return created;
-            });
-            return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKey(Read(store, id).Single(), key));
+            var created = await store.CreateAsync(new NewApiKey(body!.Name!, prefix, Secrets.Hash(key), body.Role!), AuditActor.Of(http.User));
+            return TypedResults.Created($"/api/v1/api-keys/{created.Id}", new CreatedApiKey(View(created), key));
         });
-        keys.MapPost("/{id:long}/revoke", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, ApiKeyCache cache, TimeProvider time) =>
+        keys.MapPost("/{id:long}/revoke", async (long id, HttpContext http, IApiKeyStore store, ApiKeyCache cache) =>
         {
-            var found = await writer.ExecuteAsync(context =>
-            {
-                using var command = context.Command("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $now) WHERE id = $id RETURNING id");
-                command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-                command.Parameters.AddWithValue("$id", id);
-                if (command.ExecuteScalar() is null)
-                {
-                    return false;
-                }
-
-                Audit.Write(context, time.GetUtcNow(), http.User, "api-key.revoke", $"api-key/{id}");
-                return true;
-            });
+            var revoked = await store.RevokeAsync(id, AuditActor.Of(http.User));
             // Refused from the next request on: the verified keys are forgotten once the revoke has committed.
             cache.ForgetAll();
-            return found ? Results.Ok(Read(store, id).Single()) : JsonBody.NotFound($"API key {id}");
+            return revoked is not null ? Results.Ok(View(revoked)) : JsonBody.NotFound($"API key {id}");
         });
     }
 
-    private static List<ApiKeyView> Read(SqliteConnectionFactory store, long? id)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection,
-            "SELECT id, name, role, key_prefix, created_at, revoked_at FROM api_keys WHERE $id IS NULL OR id = $id ORDER BY id", ("$id", id));
-        using var reader = command.ExecuteReader();
-        var keys = new List<ApiKeyView>();
-        while (reader.Read())
-        {
-            keys.Add(new ApiKeyView(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.Time(4)!.Value, reader.Time(5)));
-        }
-
-        return keys;
-    }
+    private static ApiKeyView View(ApiKey key) => new(key.Id, key.Name, key.Role, key.Prefix, key.CreatedAt, key.RevokedAt);
 }

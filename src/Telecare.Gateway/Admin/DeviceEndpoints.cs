@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Data.Sqlite;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Admin;
 
@@ -104,69 +103,29 @@ public static class DeviceEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices").WithTags("Devices").RequireAuthorization(Policies.ManageEquipment);
-        devices.MapGet("/", (SqliteConnectionFactory store) => TypedResults.Ok(Read(store, null)));
-        devices.MapGet("/{id:long}", (long id, SqliteConnectionFactory store) =>
-            Read(store, id).FirstOrDefault() is { } device ? Results.Ok(device) : JsonBody.NotFound($"Device {id}"));
+        devices.MapGet("/", async (IDeviceStore store) => TypedResults.Ok((await store.ListAsync()).Select(View).ToList()));
+        devices.MapGet("/{id:long}", async (long id, IDeviceStore store) =>
+            await store.GetAsync(id) is { } device ? Results.Ok(View(device)) : JsonBody.NotFound($"Device {id}"));
         devices.MapPost("/", RegisterAsync);
-        devices.MapPut("/{id:long}", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
-            ChangeAsync<UpdateRequest>(id, http, writer, store, outbox, time, "device.update", (context, body) =>
+        devices.MapPut("/{id:long}", (long id, HttpContext http, IDeviceStore store, DeviceOutboxService outbox) =>
+            ChangeAsync<UpdateRequest>(id, http, outbox, body =>
+                store.UpdateAsync(id, new DeviceSettings(body.CheckinIntervalSeconds, body.AllocationCondition, body.AllocationReason), AuditActor.Of(http.User))));
+        devices.MapPut("/{id:long}/binding", (long id, HttpContext http, IDeviceStore store, DeviceOutboxService outbox) =>
+            ChangeAsync<BindingRequest>(id, http, outbox, body => store.BindToResidentAsync(id, body.ResidentId, AuditActor.Of(http.User)),
+                body => JsonBody.Invalid("residentId", $"resident {body.ResidentId} does not exist")));
+        devices.MapPut("/{id:long}/test-mode", (long id, HttpContext http, IDeviceStore store, DeviceOutboxService outbox, TimeProvider time) =>
+            ChangeAsync<TestModeRequest>(id, http, outbox, body =>
+                store.SetTestModeAsync(id, body.Enabled == true ? time.GetUtcNow().AddMinutes(body.Minutes ?? 60) : null, AuditActor.Of(http.User))));
+        devices.MapPost("/{id:long}/retire", async (long id, HttpContext http, IDeviceStore store, DeviceOutboxService outbox) =>
+            await store.RetireAsync(id, AuditActor.Of(http.User)) switch
             {
-                using var command = context.Command("""
-                    UPDATE devices SET checkin_interval_seconds = $interval, allocation_condition = $condition, allocation_reason = $reason
-                    WHERE id = $id
-                    """);
-                command.Parameters.AddWithValue("$interval", Db.Value(body.CheckinIntervalSeconds));
-                command.Parameters.AddWithValue("$condition", Db.Value(body.AllocationCondition));
-                command.Parameters.AddWithValue("$reason", Db.Value(body.AllocationReason));
-                command.Parameters.AddWithValue("$id", id);
-                command.ExecuteNonQuery();
-                return null;
-            }));
-        devices.MapPut("/{id:long}/binding", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
-            ChangeAsync<BindingRequest>(id, http, writer, store, outbox, time, "device.bind", (context, body) =>
-            {
-                if (body.ResidentId is { } resident && !ResidentEndpoints.Exists(context, "residents", resident))
-                {
-                    return JsonBody.Invalid("residentId", $"resident {resident} does not exist");
-                }
-
-                using var command = context.Command("UPDATE devices SET resident_id = $resident WHERE id = $id");
-                command.Parameters.AddWithValue("$resident", Db.Value(body.ResidentId));
-                command.Parameters.AddWithValue("$id", id);
-                command.ExecuteNonQuery();
-                return null;
-            }));
-        devices.MapPut("/{id:long}/test-mode", (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
-            ChangeAsync<TestModeRequest>(id, http, writer, store, outbox, time, "device.test-mode", (context, body) =>
-            {
-                using var command = context.Command("UPDATE devices SET test_mode_until = $until WHERE id = $id");
-                command.Parameters.AddWithValue("$until", body.Enabled == true
-                    ? time.GetUtcNow().AddMinutes(body.Minutes ?? 60).ToUnixTimeMilliseconds()
-                    : DBNull.Value);
-                command.Parameters.AddWithValue("$id", id);
-                command.ExecuteNonQuery();
-                return null;
-            }));
-        devices.MapPost("/{id:long}/retire", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time) =>
-        {
-            var result = await writer.ExecuteAsync<IResult?>(context =>
-            {
-                using var command = context.Command("UPDATE devices SET status = 'retired', retired_at = $now WHERE id = $id AND status = 'active' RETURNING id");
-                command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-                command.Parameters.AddWithValue("$id", id);
-                if (command.ExecuteScalar() is null)
-                {
-                    return ResidentEndpoints.Exists(context, "devices", id) ? JsonBody.Conflict($"Device {id} is already retired.") : JsonBody.NotFound($"Device {id}");
-                }
-
-                Audit.Write(context, time.GetUtcNow(), http.User, "device.retire", $"device/{id}");
-                return null;
+                { Outcome: SaveOutcome.Saved, Value: { } device } => Changed(outbox, device),
+                { Outcome: SaveOutcome.Retired } => JsonBody.Conflict($"Device {id} is already retired."),
+                _ => JsonBody.NotFound($"Device {id}"),
             });
-            return result ?? Changed(store, outbox, id);
-        });
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time)
+    private static async Task<IResult> RegisterAsync(HttpContext http, IDeviceStore store, DeviceOutboxService outbox)
     {
         var (body, error) = await JsonBody.ReadAsync<RegisterRequest>(http);
         if (error is not null)
@@ -177,53 +136,22 @@ public static class DeviceEndpoints
         var isAccount = body!.ReceiverId is not null;
         var deviceId = isAccount ? $"{body.ReceiverId}/{body.Account!.ToUpperInvariant()}" : body.DeviceId!;
         var secret = isAccount ? null : Secrets.NewSecret();
-        try
+        var registration = new DeviceRegistration(deviceId, body.Type!, body.ResidentId, secret is null ? null : Secrets.Hash(secret), body.ReceiverId,
+            body.Account?.ToUpperInvariant(), body.SensorZone, body.CheckinIntervalSeconds, body.AllocationCondition, body.AllocationReason);
+        switch (await store.RegisterAsync(registration, AuditActor.Of(http.User)))
         {
-            var (failure, id) = await writer.ExecuteAsync<(IResult? Failure, long Id)>(context =>
-            {
-                if (body.ResidentId is { } resident && !ResidentEndpoints.Exists(context, "residents", resident))
-                {
-                    return (JsonBody.Invalid("residentId", $"resident {resident} does not exist"), 0);
-                }
-
-                using var command = context.Command("""
-                    INSERT INTO devices (device_id, type, resident_id, secret_hash, receiver_id, account, sensor_zone,
-                                         checkin_interval_seconds, allocation_condition, allocation_reason, created_at)
-                    VALUES ($device, $type, $resident, $hash, $receiver, $account, $zone, $interval, $condition, $reason, $now)
-                    RETURNING id
-                    """);
-                var p = command.Parameters;
-                p.AddWithValue("$device", deviceId);
-                p.AddWithValue("$type", body.Type!);
-                p.AddWithValue("$resident", Db.Value(body.ResidentId));
-                p.AddWithValue("$hash", Db.Value(secret is null ? null : Secrets.Hash(secret)));
-                p.AddWithValue("$receiver", Db.Value(body.ReceiverId));
-                p.AddWithValue("$account", Db.Value(body.Account?.ToUpperInvariant()));
-                p.AddWithValue("$zone", Db.Value(body.SensorZone));
-                p.AddWithValue("$interval", Db.Value(body.CheckinIntervalSeconds));
-                p.AddWithValue("$condition", Db.Value(body.AllocationCondition));
-                p.AddWithValue("$reason", Db.Value(body.AllocationReason));
-                p.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-                var newId = (long)command.ExecuteScalar()!;
-                Audit.Write(context, time.GetUtcNow(), http.User, "device.register", $"device/{newId}", $"{body.Type} {deviceId}");
-                return (null, newId);
-            });
-            if (failure is not null)
-            {
-                return failure;
-            }
-
-            var device = Read(store, id).Single();
-            outbox.DeviceChanged(device.DeviceId);
-            return TypedResults.Created($"/api/v1/devices/{id}", new RegisteredDevice(device, secret));
-        }
-        catch (SqliteException ex) when (ex.IsUniqueViolation())
-        {
-            return JsonBody.Conflict($"A device '{deviceId}' is already registered.");
+            case { Outcome: SaveOutcome.Saved, Value: { } device }:
+                outbox.DeviceChanged(device.DeviceId);
+                return TypedResults.Created($"/api/v1/devices/{device.Id}", new RegisteredDevice(View(device), secret));
+            case { Outcome: SaveOutcome.ResidentMissing }:
+                return JsonBody.Invalid("residentId", $"resident {body.ResidentId} does not exist");
+            default:
+                return JsonBody.Conflict($"A device '{deviceId}' is already registered.");
         }
     }
 
-    private static async Task<IResult> ChangeAsync<T>(long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, DeviceOutboxService outbox, TimeProvider time, string action, Func<WriteContext, T, IResult?> change)
+    private static async Task<IResult> ChangeAsync<T>(
+        long id, HttpContext http, DeviceOutboxService outbox, Func<T, ValueTask<SaveResult<Device>>> change, Func<T, IResult>? residentMissing = null)
         where T : class
     {
         var (body, error) = await JsonBody.ReadAsync<T>(http);
@@ -232,56 +160,23 @@ public static class DeviceEndpoints
             return error;
         }
 
-        var result = await writer.ExecuteAsync<IResult?>(context =>
+        return await change(body!) switch
         {
-            using (var status = context.Command("SELECT status FROM devices WHERE id = $id"))
-            {
-                status.Parameters.AddWithValue("$id", id);
-                switch (status.ExecuteScalar())
-                {
-                    case null:
-                        return JsonBody.NotFound($"Device {id}");
-                    case "retired":
-                        return JsonBody.Conflict($"Device {id} is retired.");
-                }
-            }
-
-            var failed = change(context, body!);
-            if (failed is null)
-            {
-                Audit.Write(context, time.GetUtcNow(), http.User, action, $"device/{id}");
-            }
-
-            return failed;
-        });
-        return result ?? Changed(store, outbox, id);
+            { Outcome: SaveOutcome.Saved, Value: { } device } => Changed(outbox, device),
+            { Outcome: SaveOutcome.Retired } => JsonBody.Conflict($"Device {id} is retired."),
+            { Outcome: SaveOutcome.ResidentMissing } when residentMissing is not null => residentMissing(body!),
+            _ => JsonBody.NotFound($"Device {id}"),
+        };
     }
 
     /// <summary>After a committed change: the answer, and the device's retained MQTT config brought up to date (not awaited).</summary>
-    private static IResult Changed(SqliteConnectionFactory store, DeviceOutboxService outbox, long id)
+    private static IResult Changed(DeviceOutboxService outbox, Device device)
     {
-        var device = Read(store, id).Single();
         outbox.DeviceChanged(device.DeviceId);
-        return TypedResults.Ok(device);
+        return TypedResults.Ok(View(device));
     }
 
-    internal static List<DeviceView> Read(SqliteConnectionFactory store, long? id)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, """
-            SELECT id, device_id, type, resident_id, receiver_id, account, sensor_zone, test_mode_until, checkin_interval_seconds,
-                   last_checkin_at, battery, allocation_condition, allocation_reason, status, created_at, retired_at
-            FROM devices WHERE $id IS NULL OR id = $id ORDER BY id LIMIT 5000
-            """, ("$id", id));
-        using var reader = command.ExecuteReader();
-        var devices = new List<DeviceView>();
-        while (reader.Read())
-        {
-            devices.Add(new DeviceView(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.Long(3), reader.Str(4), reader.Str(5),
-                reader.Str(6), reader.Time(7), (int?)reader.Long(8), reader.Time(9), (int?)reader.Long(10), reader.Str(11), reader.Str(12),
-                reader.GetString(13), reader.Time(14)!.Value, reader.Time(15)));
-        }
-
-        return devices;
-    }
+    private static DeviceView View(Device d) =>
+        new(d.Id, d.DeviceId, d.Type, d.ResidentId, d.ReceiverId, d.Account, d.SensorZone, d.TestModeUntil, d.CheckinIntervalSeconds, d.LastCheckinAt,
+            d.Battery, d.AllocationCondition, d.AllocationReason, d.Status, d.CreatedAt, d.RetiredAt);
 }

@@ -1,8 +1,6 @@
-using System.Text.Json;
+using Telecare.Core.Registry;
 using Telecare.Core.Timers;
-using Telecare.Gateway.Calls;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Admin;
 
@@ -25,12 +23,12 @@ public static class ExpectedActivityEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var rules = api.MapGroup("/residents/{id:long}/expected-activity").WithTags("Residents");
-        rules.MapGet("/", (long id, SqliteConnectionFactory store) =>
-            Read(store, id) is { } view ? Results.Ok(view) : JsonBody.NotFound($"Resident {id}")).RequireAuthorization(Policies.Staff);
+        rules.MapGet("/", async (long id, IResidentStore store) =>
+            await store.GetExpectedActivityAsync(id) is { } found ? Results.Ok(View(found)) : JsonBody.NotFound($"Resident {id}")).RequireAuthorization(Policies.Staff);
         rules.MapPut("/", SaveAsync).RequireAuthorization(Policies.ManageEquipment);
     }
 
-    private static async Task<IResult> SaveAsync(long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time)
+    private static async Task<IResult> SaveAsync(long id, HttpContext http, IResidentStore store)
     {
         var (body, error) = await JsonBody.ReadAsync<ExpectedActivityRequest>(http);
         if (error is not null)
@@ -62,30 +60,10 @@ public static class ExpectedActivityEndpoints
             return JsonBody.Invalid("rules", $"the name '{duplicate.Key}' is used twice; each rule needs its own name");
         }
 
-        var json = JsonSerializer.Serialize(definitions, ExpectedActivityRecords.Json);
-        var now = time.GetUtcNow();
-        var found = await writer.ExecuteAsync(context =>
-        {
-            using var command = context.Command("UPDATE residents SET expected_activity = $rules, expected_activity_set_at = $now, updated_at = $now WHERE id = $id");
-            command.Parameters.AddWithValue("$rules", json);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$id", id);
-            if (command.ExecuteNonQuery() == 0)
-            {
-                return false;
-            }
-
-            Audit.Write(context, now, http.User, "resident.expected-activity.set", $"resident/{id}", $"{definitions.Count} rule(s)");
-            return true;
-        });
-        return found ? TypedResults.Ok(Read(store, id)) : JsonBody.NotFound($"Resident {id}");
+        return await store.SetExpectedActivityAsync(id, definitions, AuditActor.Of(http.User)) is { } saved
+            ? TypedResults.Ok(View(saved))
+            : JsonBody.NotFound($"Resident {id}");
     }
 
-    private static ExpectedActivityView? Read(SqliteConnectionFactory store, long id)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, "SELECT expected_activity, expected_activity_set_at FROM residents WHERE id = $id", ("$id", id));
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new ExpectedActivityView(id, ExpectedActivityRecords.Parse(reader.Str(0)), reader.Time(1)) : null;
-    }
+    private static ExpectedActivityView View(ExpectedActivityRules rules) => new(rules.ResidentId, rules.Rules, rules.SetAt);
 }

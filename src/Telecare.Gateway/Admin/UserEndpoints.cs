@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Data.Sqlite;
+using Telecare.Core.Accounts;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Admin;
 
@@ -38,8 +38,8 @@ public static class UserEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Administer);
-        users.MapGet("/", (SqliteConnectionFactory store) => TypedResults.Ok(Read(store, null)));
-        users.MapPost("/", async (HttpContext http, StoreWriter writer, UserAccounts accounts, SqliteConnectionFactory store, TimeProvider time) =>
+        users.MapGet("/", async (IUserStore store) => TypedResults.Ok((await store.ListAsync()).Select(View).ToList()));
+        users.MapPost("/", async (HttpContext http, UserAccounts accounts) =>
         {
             var (body, error) = await JsonBody.ReadAsync<UserRequest>(http);
             if (error is not null)
@@ -47,51 +47,14 @@ public static class UserEndpoints
                 return error;
             }
 
-            try
-            {
-                var id = await writer.ExecuteAsync(context =>
-                {
-                    var created = accounts.Insert(context, body!.Username!, body.DisplayName ?? body.Username!, body.Role!, body.Password!);
-                    Audit.Write(context, time.GetUtcNow(), http.User, "user.create", $"user/{created}", body.Role);
-                    return created;
-                });
-                return TypedResults.Created($"/api/v1/users/{id}", Read(store, id).Single());
-            }
-            catch (SqliteException ex) when (ex.IsUniqueViolation())
-            {
-                return JsonBody.Conflict($"The username '{body!.Username}' is taken.");
-            }
+            var created = await accounts.CreateAsync(body!.Username!, body.DisplayName ?? body.Username!, body.Role!, body.Password!, AuditActor.Of(http.User));
+            return created is { Outcome: SaveOutcome.Saved, Value: { } user }
+                ? TypedResults.Created($"/api/v1/users/{user.Id}", View(user))
+                : JsonBody.Conflict($"The username '{body.Username}' is taken.");
         });
-        users.MapPost("/{id:long}/disable", async (long id, HttpContext http, StoreWriter writer, SqliteConnectionFactory store, TimeProvider time) =>
-        {
-            var found = await writer.ExecuteAsync(context =>
-            {
-                using var command = context.Command("UPDATE users SET disabled = 1 WHERE id = $id RETURNING id");
-                command.Parameters.AddWithValue("$id", id);
-                if (command.ExecuteScalar() is null)
-                {
-                    return false;
-                }
-
-                Audit.Write(context, time.GetUtcNow(), http.User, "user.disable", $"user/{id}");
-                return true;
-            });
-            return found ? Results.Ok(Read(store, id).Single()) : JsonBody.NotFound($"User {id}");
-        });
+        users.MapPost("/{id:long}/disable", async (long id, HttpContext http, IUserStore store) =>
+            await store.DisableAsync(id, AuditActor.Of(http.User)) is { } user ? Results.Ok(View(user)) : JsonBody.NotFound($"User {id}"));
     }
 
-    private static List<UserView> Read(SqliteConnectionFactory store, long? id)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection,
-            "SELECT id, username, display_name, role, disabled, created_at FROM users WHERE $id IS NULL OR id = $id ORDER BY username", ("$id", id));
-        using var reader = command.ExecuteReader();
-        var users = new List<UserView>();
-        while (reader.Read())
-        {
-            users.Add(new UserView(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4) == 1, reader.Time(5)!.Value));
-        }
-
-        return users;
-    }
+    private static UserView View(UserAccount user) => new(user.Id, user.Username, user.DisplayName, user.Role, user.Disabled, user.CreatedAt);
 }

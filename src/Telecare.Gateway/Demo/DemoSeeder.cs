@@ -1,28 +1,27 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Telecare.Core.Accounts;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Demo;
 
 /// <summary>
-/// `--demo`: seeds the 15 Wiltshire zones (DOMAIN.md), residents with devices of every kind, responders on duty and
+/// `--demo`: seeds the 15 Wiltshire zones, residents with devices of every kind, responders on duty and
 /// handler, supervisor and responder logins, then says where to point a browser. Running it again changes nothing.
 /// Demo passwords and device secrets are fixed and printed: this is for trying the product, never for real residents.
 /// </summary>
 public sealed partial class DemoSeeder(
     DemoSwitch demo,
     IOptions<DemoOptions> options,
-    StoreWriter writer,
-    SqliteConnectionFactory store,
-    UserAccounts users,
+    IRegistryImport import,
+    IUserStore users,
     ResidentSecrets secrets,
     DeviceOutboxService outbox,
     IServer server,
     IHostApplicationLifetime lifetime,
-    TimeProvider time,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     public const string Password = "demo-password";
@@ -56,9 +55,9 @@ public sealed partial class DemoSeeder(
             return;
         }
 
-        if (!AlreadySeeded())
+        if (!await users.ExistsAsync("handler", cancellationToken))
         {
-            await SeedAsync(cancellationToken);
+            await import.ImportAsync(DataSet(), cancellationToken);
             // The broker may have started (and published the configs it knew) before the seed.
             outbox.RepublishAllConfigs();
         }
@@ -68,74 +67,59 @@ public sealed partial class DemoSeeder(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private bool AlreadySeeded()
+    /// <summary>The whole demo data set, written in one unit: users, then each zone with its responder and residents.</summary>
+    private RegistryImport DataSet()
     {
-        using var connection = store.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM users WHERE username = 'handler')";
-        return (long)command.ExecuteScalar()! == 1;
-    }
-
-    private Task SeedAsync(CancellationToken cancellationToken) => writer.ExecuteAsync(context =>
-    {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        long Insert(string sql, params (string, object?)[] values)
-        {
-            using var command = context.Command(sql + " RETURNING id");
-            foreach (var (name, value) in values)
-            {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-
-            return (long)command.ExecuteScalar()!;
-        }
-
-        users.Insert(context, "handler", "Hannah (handler)", Roles.Handler, Password);
-        users.Insert(context, "supervisor", "Sam (supervisor)", Roles.Supervisor, Password);
-        users.Insert(context, "installer", "Ian (installer)", Roles.Installer, Password);
+        var zones = new List<ZoneImport>();
         var person = 0;
         for (var z = 0; z < Zones.Length; z++)
         {
-            var zone = Insert("INSERT INTO zones (name, attendance_target_minutes, created_at) VALUES ($name, 45, $now) ON CONFLICT (name) DO UPDATE SET name = excluded.name", ("$name", Zones[z]), ("$now", now));
             var responderLogin = z == 0 ? "responder" : $"responder{z + 1}";
-            var responderUser = users.Insert(context, responderLogin, $"Responder {Zones[z]}", Roles.Responder, Password);
-            Insert("INSERT INTO responders (user_id, name, phone, zone_id, on_duty, created_at) VALUES ($user, $name, $phone, $zone, 1, $now)",
-                ("$user", responderUser), ("$name", $"{FirstNames[z % FirstNames.Length]} ({Zones[z]} responder)"), ("$phone", $"07700 900{z:000}"), ("$zone", zone), ("$now", now));
-
+            var responder = new ResponderImport(
+                UserAccounts.NewUser(responderLogin, $"Responder {Zones[z]}", Roles.Responder, Password),
+                new ResponderDraft(null, $"{FirstNames[z % FirstNames.Length]} ({Zones[z]} responder)", $"07700 900{z:000}", null, OnDuty: true, null, null));
+            var residents = new List<ResidentImport>();
             for (var r = 0; r < 2; r++, person++)
             {
-                var first = FirstNames[person % FirstNames.Length];
-                // Each ten residents shift the surnames by one, so no two share a whole name (a handler finds people by name).
-                var last = LastNames[(person * 3 + 1 + person / FirstNames.Length) % LastNames.Length];
-                var flags = string.Join(',', Flags.Where((_, i) => (person + i) % 3 == 0));
-                var resident = Insert("""
-                    INSERT INTO residents (zone_id, first_name, last_name, address, postcode, phone, flags, medical_notes_protected,
-                                           access_details_protected, created_at, updated_at)
-                    VALUES ($zone, $first, $last, $address, $postcode, $phone, $flags, $medical, $access, $now, $now)
-                    """, ("$zone", zone), ("$first", first), ("$last", last), ("$address", $"{person + 1} Church Lane, {Zones[z].Split(' ', ',')[0]}"),
-                    ("$postcode", $"SN{z + 1} {person % 9}AB"), ("$phone", $"01380 {700000 + person}"), ("$flags", flags),
-                    ("$medical", secrets.Protect(person % 2 == 0 ? "Type 2 diabetes; takes warfarin (bruises easily)." : "Hip replacement 2024; uses a walking frame.")),
-                    ("$access", secrets.Protect($"Key safe left of the front door, code {4000 + person}. Dog in the kitchen.")), ("$now", now));
-                Insert("INSERT INTO contacts (resident_id, name, relationship, phone, is_keyholder) VALUES ($r, $name, 'daughter', $phone, 1)",
-                    ("$r", resident), ("$name", $"{FirstNames[(person + 3) % FirstNames.Length]} {last}"), ("$phone", $"07700 91{person:0000}"));
-
-                // Every resident has a pendant; the rest of the kinds are spread over the county.
-                foreach (var (type, interval) in DeviceKinds.Where((_, i) => i == 0 || (i + person) % 4 == 0))
-                {
-                    var deviceId = $"{type}-{person + 1:000}";
-                    Insert("""
-                        INSERT INTO devices (device_id, type, resident_id, secret_hash, checkin_interval_seconds, allocation_condition, allocation_reason, created_at)
-                        VALUES ($id, $type, $resident, $hash, $interval, 'demo', 'demo allocation', $now)
-                        """, ("$id", deviceId), ("$type", type), ("$resident", resident), ("$hash", Secrets.Hash(DeviceSecret(deviceId))),
-                        ("$interval", deviceId == FrequentCheckInDevice ? options.Value.FrequentCheckInSeconds : interval), ("$now", now));
-                }
-
-                // A receiver account per resident too: the serial path (firmware-sim receiver) lands on a real person.
-                Insert("INSERT INTO devices (device_id, type, resident_id, receiver_id, account, created_at) VALUES ($id, 'receiver-account', $resident, 'rx1', $account, $now)",
-                    ("$id", $"rx1/{1000 + person}"), ("$resident", resident), ("$account", $"{1000 + person}"), ("$now", now));
+                residents.Add(ResidentWithDevices(z, person));
             }
+
+            zones.Add(new ZoneImport(new ZoneDraft(Zones[z], 45), [responder], residents));
         }
-    }, cancellationToken);
+
+        return new RegistryImport(
+            [
+                UserAccounts.NewUser("handler", "Hannah (handler)", Roles.Handler, Password),
+                UserAccounts.NewUser("supervisor", "Sam (supervisor)", Roles.Supervisor, Password),
+                UserAccounts.NewUser("installer", "Ian (installer)", Roles.Installer, Password),
+            ],
+            zones);
+    }
+
+    private ResidentImport ResidentWithDevices(int z, int person)
+    {
+        var first = FirstNames[person % FirstNames.Length];
+        // Each ten residents shift the surnames by one, so no two share a whole name (a handler finds people by name).
+        var last = LastNames[(person * 3 + 1 + person / FirstNames.Length) % LastNames.Length];
+        var flags = Flags.Where((_, i) => (person + i) % 3 == 0).ToList();
+        var resident = new ResidentDraft(
+            null, first, last, $"{person + 1} Church Lane, {Zones[z].Split(' ', ',')[0]}", $"SN{z + 1} {person % 9}AB", $"01380 {700000 + person}", null, flags,
+            secrets.Protect(person % 2 == 0 ? "Type 2 diabetes; takes warfarin (bruises easily)." : "Hip replacement 2024; uses a walking frame."),
+            secrets.Protect($"Key safe left of the front door, code {4000 + person}. Dog in the kitchen."),
+            [new ContactDraft($"{FirstNames[(person + 3) % FirstNames.Length]} {last}", "daughter", $"07700 91{person:0000}", IsKeyholder: true, Priority: 1)]);
+
+        // Every resident has a pendant; the rest of the kinds are spread over the county.
+        var devices = DeviceKinds.Where((_, i) => i == 0 || (i + person) % 4 == 0).Select(kind =>
+        {
+            var deviceId = $"{kind.Type}-{person + 1:000}";
+            var interval = deviceId == FrequentCheckInDevice ? options.Value.FrequentCheckInSeconds : kind.Interval;
+            return new DeviceRegistration(deviceId, kind.Type, null, Secrets.Hash(DeviceSecret(deviceId)), null, null, null, interval, "demo", "demo allocation");
+        }).ToList();
+
+        // A receiver account per resident too: the serial path (firmware-sim receiver) lands on a real person.
+        devices.Add(new DeviceRegistration($"rx1/{1000 + person}", "receiver-account", null, null, "rx1", $"{1000 + person}", null, null, null, null));
+        return new ResidentImport(resident, devices);
+    }
 
     private void PrintWelcome()
     {

@@ -49,7 +49,7 @@ public static partial class AuthEndpoints
         }
 
         var logger = loggers.CreateLogger("Telecare.Security.Login");
-        var user = users.Verify(body!.Username!, body.Password!);
+        var user = await users.VerifyAsync(body!.Username!, body.Password!);
         if (user is null)
         {
             LogLoginFailed(logger, LogText.Safe(body.Username), http.Connection.RemoteIpAddress?.ToString());

@@ -1,6 +1,6 @@
 namespace Telecare.Gateway.Security;
 
-/// <summary>The five roles (DESIGN.md "Admin API and security"). Users and API keys each carry one.</summary>
+/// <summary>The five roles. Users and API keys each carry one.</summary>
 public static class Roles
 {
     public const string Admin = "admin";

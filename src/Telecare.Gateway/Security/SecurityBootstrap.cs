@@ -1,5 +1,6 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Telecare.Core.Accounts;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Store;
 
@@ -14,8 +15,7 @@ public sealed partial class SecurityBootstrap(
     IOptions<StoreOptions> store,
     TelecarePaths paths,
     UserAccounts users,
-    StoreWriter writer,
-    TimeProvider time,
+    IApiKeyStore apiKeys,
     ILogger<SecurityBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -29,22 +29,10 @@ public sealed partial class SecurityBootstrap(
                     [$"Security:Bootstrap:ApiKeys: '{key.Name}' needs a name, a known role and a key of the form tgk_<prefix>_<secret>"]);
             }
 
-            await writer.ExecuteAsync(context =>
-            {
-                using var command = context.Command("""
-                    INSERT INTO api_keys (name, key_prefix, key_hash, role, created_at)
-                    VALUES ($name, $prefix, $hash, $role, $now) ON CONFLICT (key_prefix) DO NOTHING
-                    """);
-                command.Parameters.AddWithValue("$name", key.Name);
-                command.Parameters.AddWithValue("$prefix", prefix);
-                command.Parameters.AddWithValue("$hash", Secrets.Hash(key.Key));
-                command.Parameters.AddWithValue("$role", key.Role);
-                command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-                command.ExecuteNonQuery();
-            }, cancellationToken);
+            await apiKeys.EnsureAsync(new NewApiKey(key.Name, prefix, Secrets.Hash(key.Key), key.Role), cancellationToken);
         }
 
-        if (users.AnyWithRole(Roles.Admin))
+        if (await users.AnyWithRoleAsync(Roles.Admin))
         {
             return;
         }
@@ -76,11 +64,7 @@ public sealed partial class SecurityBootstrap(
             }
         }
 
-        try
-        {
-            await users.CreateAsync(bootstrap.AdminUsername, "Administrator", Roles.Admin, password);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        if (await users.CreateAsync(bootstrap.AdminUsername, "Administrator", Roles.Admin, password) is { Outcome: SaveOutcome.Duplicate })
         {
             LogAdminNameTaken(logger, bootstrap.AdminUsername);
             return;

@@ -44,7 +44,7 @@ public static class SecurityExtensions
                     var users = context.HttpContext.RequestServices.GetRequiredService<UserAccounts>();
                     var name = context.Principal?.Identity?.Name;
                     var role = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value;
-                    if (name is null || !users.IsActiveWithRole(name, role))
+                    if (name is null || !await users.IsActiveWithRoleAsync(name, role))
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

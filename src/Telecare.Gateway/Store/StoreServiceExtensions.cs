@@ -16,6 +16,7 @@ public static class StoreServiceExtensions
         services.AddValidatedOptions<StoreOptions>(StoreOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StoreMetrics>();
+        services.AddSqliteStores();
 
         // Migrating inside the factory's construction means nothing can touch the file before its schema is current.
         services.TryAddSingleton(provider =>

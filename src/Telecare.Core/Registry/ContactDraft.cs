@@ -1,0 +1,3 @@
+namespace Telecare.Core.Registry;
+
+public sealed record ContactDraft(string Name, string? Relationship, string Phone, bool IsKeyholder, int Priority);
