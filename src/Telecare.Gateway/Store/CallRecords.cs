@@ -1,12 +1,11 @@
 using Microsoft.Data.Sqlite;
 using Telecare.Core.Calls;
 using Telecare.Core.Triage;
-using Telecare.Gateway.Store;
 
-namespace Telecare.Gateway.Calls;
+namespace Telecare.Gateway.Store;
 
 /// <summary>Rows of calls and their append-only timeline ⇄ Core's <see cref="Call"/>. Times are Unix ms.</summary>
-internal static class CallRecords
+public static class CallRecords
 {
     private const string Columns = """
         id, kind, state, priority, event_type, rule, manual, resident_id, zone, device_ref, first_signal_id, reason, raised_at,
