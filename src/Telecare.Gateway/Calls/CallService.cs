@@ -160,7 +160,7 @@ public sealed partial class CallService(
         if (error is null && plan.Kind is CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket or CallPlanKind.UpdateCall)
         {
             // The call's rows in a savepoint of their own: if writing them fails, the signal stays stored.
-            error = context.TrySavepoint("triage", () => WritePlan(context, signal, device, plan, storedAsTriaged));
+            error = context.TrySavepoint(() => WritePlan(context, signal, device, plan, storedAsTriaged));
         }
         else if (error is null)
         {

@@ -15,28 +15,26 @@ public static class CallRecords
 
     public static long Insert(WriteContext context, Call call, long? zoneId)
     {
-        using var command = context.Command("""
+        var id = context.Statement("""
             INSERT INTO calls (kind, state, priority, event_type, rule, manual, resident_id, zone_id, zone, device_ref, first_signal_id,
                                reason, summary, raised_at, version)
-            VALUES ($kind, $state, $priority, $event, $rule, $manual, $resident, $zoneId, $zone, $device, $signal, $reason, $reason, $raised, $version)
-            RETURNING id
-            """);
-        var p = command.Parameters;
-        p.AddWithValue("$kind", call.Kind.ToString());
-        p.AddWithValue("$state", call.State.ToString());
-        p.AddWithValue("$priority", (int)call.Priority);
-        p.AddWithValue("$event", call.EventType ?? (call.IsManual ? "manual" : "unknown"));
-        p.AddWithValue("$rule", call.RuleName);
-        p.AddWithValue("$manual", call.IsManual ? 1 : 0);
-        p.AddWithValue("$resident", long.TryParse(call.ResidentId, out var resident) ? resident : DBNull.Value);
-        p.AddWithValue("$zoneId", (object?)zoneId ?? DBNull.Value);
-        p.AddWithValue("$zone", (object?)call.Zone ?? DBNull.Value);
-        p.AddWithValue("$device", (object?)call.DeviceRef ?? DBNull.Value);
-        p.AddWithValue("$signal", (object?)call.TriggerSignalId ?? DBNull.Value);
-        p.AddWithValue("$reason", call.Reason);
-        p.AddWithValue("$raised", call.RaisedAt.ToUnixTimeMilliseconds());
-        p.AddWithValue("$version", call.Version);
-        var id = (long)command.ExecuteScalar()!;
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)
+            """)
+            .Bind(1, KindName(call.Kind))
+            .Bind(2, StateName(call.State))
+            .Bind(3, (long)call.Priority)
+            .Bind(4, call.EventType ?? (call.IsManual ? "manual" : "unknown"))
+            .Bind(5, call.RuleName)
+            .Bind(6, call.IsManual)
+            .Bind(7, long.TryParse(call.ResidentId, out var resident) ? resident : null)
+            .Bind(8, zoneId)
+            .Bind(9, call.Zone)
+            .Bind(10, call.DeviceRef)
+            .Bind(11, call.TriggerSignalId)
+            .Bind(12, call.Reason)
+            .Bind(13, call.RaisedAt.ToUnixTimeMilliseconds())
+            .Bind(14, (long)call.Version)
+            .Insert();
         foreach (var entry in call.Timeline)
         {
             AppendTimeline(context, id, entry);
@@ -48,36 +46,36 @@ public static class CallRecords
     /// <summary>Saves a transition only if nobody saved another since (optimistic on the version): one of two claims wins.</summary>
     public static bool TryUpdate(WriteContext context, Call updated, CallTimelineEntry entry)
     {
-        using var command = context.Command("""
-            UPDATE calls SET state = $state, priority = $priority, answered_at = $answered, answered_by = $handler, responder_id = $responder,
-                assigned_at = $assigned, accepted_at = $accepted, en_route_at = $enRoute, on_scene_at = $onScene, left_at = $left,
-                resolved_at = $resolved, closed_at = $closed, cancelled_at = $cancelled, cancelled_by_resident = $byResident,
-                emergency_services_called = $emergency, outcome = $outcome, version = $version, declined_by = $declined, breaches = $breaches
-            WHERE id = $id AND version = $previous
-            """);
-        var p = command.Parameters;
-        p.AddWithValue("$state", updated.State.ToString());
-        p.AddWithValue("$priority", (int)updated.Priority);
-        p.AddWithValue("$answered", Ms(updated.AnsweredAt));
-        p.AddWithValue("$handler", (object?)updated.HandlerId ?? DBNull.Value);
-        p.AddWithValue("$responder", long.TryParse(updated.AssignedResponderId, out var responder) ? responder : DBNull.Value);
-        p.AddWithValue("$assigned", Ms(updated.AssignedAt));
-        p.AddWithValue("$accepted", Ms(updated.AcceptedAt));
-        p.AddWithValue("$enRoute", Ms(updated.EnRouteAt));
-        p.AddWithValue("$onScene", Ms(updated.OnSceneAt));
-        p.AddWithValue("$left", Ms(updated.LeftAt));
-        p.AddWithValue("$resolved", Ms(updated.ResolvedAt));
-        p.AddWithValue("$closed", Ms(updated.ClosedAt));
-        p.AddWithValue("$cancelled", Ms(updated.CancelledAt));
-        p.AddWithValue("$byResident", updated.CancelledByResident ? 1 : 0);
-        p.AddWithValue("$emergency", updated.EmergencyServicesCalled ? 1 : 0);
-        p.AddWithValue("$outcome", (object?)updated.Outcome ?? DBNull.Value);
-        p.AddWithValue("$version", updated.Version);
-        p.AddWithValue("$declined", string.Join(',', updated.DeclinedBy));
-        p.AddWithValue("$breaches", (int)updated.Breaches);
-        p.AddWithValue("$id", updated.Id);
-        p.AddWithValue("$previous", updated.Version - 1);
-        if (command.ExecuteNonQuery() != 1)
+        var changed = context.Statement("""
+            UPDATE calls SET state = ?1, priority = ?2, answered_at = ?3, answered_by = ?4, responder_id = ?5,
+                assigned_at = ?6, accepted_at = ?7, en_route_at = ?8, on_scene_at = ?9, left_at = ?10,
+                resolved_at = ?11, closed_at = ?12, cancelled_at = ?13, cancelled_by_resident = ?14,
+                emergency_services_called = ?15, outcome = ?16, version = ?17, declined_by = ?18, breaches = ?19
+            WHERE id = ?20 AND version = ?21
+            """)
+            .Bind(1, StateName(updated.State))
+            .Bind(2, (long)updated.Priority)
+            .Bind(3, updated.AnsweredAt)
+            .Bind(4, updated.HandlerId)
+            .Bind(5, long.TryParse(updated.AssignedResponderId, out var responder) ? responder : null)
+            .Bind(6, updated.AssignedAt)
+            .Bind(7, updated.AcceptedAt)
+            .Bind(8, updated.EnRouteAt)
+            .Bind(9, updated.OnSceneAt)
+            .Bind(10, updated.LeftAt)
+            .Bind(11, updated.ResolvedAt)
+            .Bind(12, updated.ClosedAt)
+            .Bind(13, updated.CancelledAt)
+            .Bind(14, updated.CancelledByResident)
+            .Bind(15, updated.EmergencyServicesCalled)
+            .Bind(16, updated.Outcome)
+            .Bind(17, (long)updated.Version)
+            .Bind(18, updated.DeclinedBy.IsEmpty ? "" : string.Join(',', updated.DeclinedBy))
+            .Bind(19, (long)updated.Breaches)
+            .Bind(20, updated.Id)
+            .Bind(21, (long)(updated.Version - 1))
+            .Execute();
+        if (changed != 1)
         {
             return false;
         }
@@ -86,23 +84,20 @@ public static class CallRecords
         return true;
     }
 
-    public static void AppendTimeline(WriteContext context, long callId, CallTimelineEntry entry)
-    {
-        using var command = context.Command("""
+    public static void AppendTimeline(WriteContext context, long callId, CallTimelineEntry entry) =>
+        context.Statement("""
             INSERT INTO call_timeline (call_id, seq, at, actor, action, from_state, to_state, detail)
-            VALUES ($call, $seq, $at, $actor, $action, $from, $to, $detail)
-            """);
-        var p = command.Parameters;
-        p.AddWithValue("$call", callId);
-        p.AddWithValue("$seq", entry.Sequence);
-        p.AddWithValue("$at", entry.At.ToUnixTimeMilliseconds());
-        p.AddWithValue("$actor", entry.Actor.ToString());
-        p.AddWithValue("$action", entry.Action.ToString());
-        p.AddWithValue("$from", entry.From.ToString());
-        p.AddWithValue("$to", entry.To.ToString());
-        p.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+            .Bind(1, callId)
+            .Bind(2, (long)entry.Sequence)
+            .Bind(3, entry.At.ToUnixTimeMilliseconds())
+            .Bind(4, entry.Actor.ToString())
+            .Bind(5, ActionName(entry.Action))
+            .Bind(6, StateName(entry.From))
+            .Bind(7, StateName(entry.To))
+            .Bind(8, entry.Detail)
+            .Insert();
 
     /// <summary>Calls that are not Closed or Cancelled (resolved ones still need closing), with their timelines, as the writer's transaction sees them.</summary>
     public static List<Call> LoadUnfinished(WriteContext context) =>
@@ -194,7 +189,16 @@ public static class CallRecords
         return CallTimeline.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries));
     }
 
-    private static object Ms(DateTimeOffset? at) => at is { } value ? value.ToUnixTimeMilliseconds() : DBNull.Value;
+    // Enum names as stored, without formatting a new string for every row.
+    private static readonly Dictionary<CallState, string> StateNames = Enum.GetValues<CallState>().ToDictionary(s => s, s => s.ToString());
+    private static readonly Dictionary<CallAction, string> ActionNames = Enum.GetValues<CallAction>().ToDictionary(a => a, a => a.ToString());
+    private static readonly Dictionary<CallKind, string> KindNames = Enum.GetValues<CallKind>().ToDictionary(k => k, k => k.ToString());
+
+    private static string StateName(CallState state) => StateNames[state];
+
+    private static string ActionName(CallAction action) => ActionNames[action];
+
+    private static string KindName(CallKind kind) => KindNames[kind];
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i));
 }

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Telecare.Gateway.Store;
 
 /// <summary>
-/// The writer connection's commands by SQL text. A command keeps its compiled statements between executions, so each
+/// The writer connection's commands and statements by SQL text. A command keeps its compiled statements between executions, so each
 /// statement is compiled once per connection instead of on every use (that compiling was a quarter of the writer's
 /// time). Bounded, so SQL with values written into its text cannot grow it without end.
 /// </summary>
@@ -11,6 +11,19 @@ internal sealed class PreparedStatements(SqliteConnection connection) : IDisposa
 {
     private const int MaxStatements = 512;
     private readonly Dictionary<string, ReusedCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
+
+    /// <summary>A statement of the alarm path (positional parameters), compiled on first use. Its SQL must be a constant.</summary>
+    public SqliteStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(connection.Handle!, sql);
+            _statements[sql] = statement;
+        }
+
+        return statement;
+    }
 
     public SqliteCommand Get(string sql, SqliteTransaction? transaction)
     {
@@ -38,6 +51,12 @@ internal sealed class PreparedStatements(SqliteConnection connection) : IDisposa
         }
 
         _commands.Clear();
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
     }
 
     /// <summary>A command whose Dispose (a caller's <c>using</c>) keeps its compiled statements for the next use.</summary>

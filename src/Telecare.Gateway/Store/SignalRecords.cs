@@ -6,60 +6,44 @@ namespace Telecare.Gateway.Store;
 public static class SignalRecords
 {
     /// <summary>Stores a signal with its raw frame; <paramref name="triaged"/> says whether triage will run in this same unit.</summary>
-    public static long Insert(WriteContext context, IncomingSignal signal, byte[] frameHash, long receivedMs, bool triaged)
-    {
-        using var insert = context.Command("""
+    public static long Insert(WriteContext context, IncomingSignal signal, ReadOnlySpan<byte> frameHash, long receivedMs, bool triaged) =>
+        context.Statement("""
             INSERT INTO signals (source, device_ref, sequence, frame_hash, event_type, restore, device_time, received_at,
                                  battery, zone, data_json, raw_frame, rejection_reason, triaged)
-            VALUES ($source, $device, $sequence, $hash, $event, $restore, $deviceTime, $received,
-                    $battery, $zone, $data, $raw, $reason, $triaged)
-            RETURNING id
-            """);
-        var p = insert.Parameters;
-        p.AddWithValue("$source", (int)signal.Source);
-        p.AddWithValue("$device", signal.DeviceRef);
-        p.AddWithValue("$sequence", (object?)signal.Sequence ?? DBNull.Value);
-        p.AddWithValue("$hash", frameHash);
-        p.AddWithValue("$event", signal.EventType);
-        p.AddWithValue("$restore", signal.Restore ? 1 : 0);
-        p.AddWithValue("$deviceTime", (object?)signal.DeviceTime?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-        p.AddWithValue("$received", receivedMs);
-        p.AddWithValue("$battery", (object?)signal.Battery ?? DBNull.Value);
-        p.AddWithValue("$zone", (object?)signal.Zone ?? DBNull.Value);
-        p.AddWithValue("$data", (object?)signal.DataJson ?? DBNull.Value);
-        p.AddWithValue("$raw", signal.RawFrame.ToArray());
-        p.AddWithValue("$reason", (object?)signal.RejectionReason ?? DBNull.Value);
-        p.AddWithValue("$triaged", triaged ? 1 : 0);
-        return (long)insert.ExecuteScalar()!;
-    }
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            """)
+            .Bind(1, (long)signal.Source)
+            .Bind(2, signal.DeviceRef)
+            .Bind(3, signal.Sequence)
+            .Bind(4, frameHash)
+            .Bind(5, signal.EventType)
+            .Bind(6, signal.Restore)
+            .Bind(7, signal.DeviceTime)
+            .Bind(8, receivedMs)
+            .Bind(9, signal.Battery)
+            .Bind(10, signal.Zone)
+            .Bind(11, signal.DataJson)
+            .Bind(12, signal.RawFrame.Span)
+            .Bind(13, signal.RejectionReason)
+            .Bind(14, triaged)
+            .Insert();
 
     /// <summary>
     /// The earlier copy of a retry: by (source, device, sequence) where the source numbers its signals, else by the raw
     /// frame's hash since <paramref name="sinceMs"/>. Returns its id and receive time.
     /// </summary>
-    public static (long Id, long ReceivedMs)? FindEarlier(WriteContext context, IncomingSignal signal, byte[] frameHash, long sinceMs)
+    public static (long Id, long ReceivedMs)? FindEarlier(WriteContext context, IncomingSignal signal, ReadOnlySpan<byte> frameHash, long sinceMs)
     {
-        using var query = signal.Sequence is not null
-            ? context.Command("SELECT id, received_at FROM signals WHERE source = $source AND device_ref = $device AND sequence = $sequence")
-            : context.Command("""
+        var query = signal.Sequence is { } sequence
+            ? context.Statement("SELECT id, received_at FROM signals WHERE source = ?1 AND device_ref = ?2 AND sequence = ?3").Bind(3, sequence)
+            : context.Statement("""
                 SELECT id, received_at FROM signals
-                WHERE frame_hash = $hash AND received_at >= $since AND source = $source AND device_ref = $device
+                WHERE frame_hash = ?3 AND received_at >= ?4 AND source = ?1 AND device_ref = ?2
                 ORDER BY id LIMIT 1
-                """);
-        query.Parameters.AddWithValue("$source", (int)signal.Source);
-        query.Parameters.AddWithValue("$device", signal.DeviceRef);
-        if (signal.Sequence is { } sequence)
-        {
-            query.Parameters.AddWithValue("$sequence", sequence);
-        }
-        else
-        {
-            query.Parameters.AddWithValue("$hash", frameHash);
-            query.Parameters.AddWithValue("$since", sinceMs);
-        }
-
-        using var reader = query.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+                """).Bind(3, frameHash).Bind(4, sinceMs);
+        return query.Bind(1, (long)signal.Source).Bind(2, signal.DeviceRef).TryReadFirst(out var id, out var receivedMs)
+            ? (id, receivedMs)
+            : null;
     }
 
     /// <summary>Signals committed but not triaged (acknowledged before a stop, or whose triage failed): finish them.</summary>
@@ -83,32 +67,20 @@ public static class SignalRecords
     }
 
     /// <summary>The device was heard from: its check-in time (never moved back) and battery.</summary>
-    public static void CheckIn(WriteContext context, long deviceId, StoredSignal signal)
-    {
-        using var checkin = context.Command(
-            "UPDATE devices SET last_checkin_at = MAX(IFNULL(last_checkin_at, 0), $at), battery = COALESCE($battery, battery) WHERE id = $id");
-        checkin.Parameters.AddWithValue("$at", signal.ReceivedAt.ToUnixTimeMilliseconds());
-        checkin.Parameters.AddWithValue("$battery", (object?)signal.Battery ?? DBNull.Value);
-        checkin.Parameters.AddWithValue("$id", deviceId);
-        checkin.ExecuteNonQuery();
-    }
+    public static void CheckIn(WriteContext context, long deviceId, StoredSignal signal) =>
+        context.Statement("UPDATE devices SET last_checkin_at = MAX(IFNULL(last_checkin_at, 0), ?1), battery = COALESCE(?2, battery) WHERE id = ?3")
+            .Bind(1, signal.ReceivedAt.ToUnixTimeMilliseconds())
+            .Bind(2, signal.Battery)
+            .Bind(3, deviceId)
+            .Execute();
 
-    public static void MarkTriaged(WriteContext context, long signalId, long? callId)
-    {
-        using var command = context.Command("UPDATE signals SET triaged = 1, call_id = COALESCE($call, call_id) WHERE id = $id");
-        command.Parameters.AddWithValue("$id", signalId);
-        command.Parameters.AddWithValue("$call", (object?)callId ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+    public static void MarkTriaged(WriteContext context, long signalId, long? callId) =>
+        context.Statement("UPDATE signals SET triaged = 1, call_id = COALESCE(?2, call_id) WHERE id = ?1").Bind(1, signalId).Bind(2, callId).Execute();
 
     /// <summary>The signal and the call it raised or changed.</summary>
     public static void LinkToCall(WriteContext context, long signalId, long callId) => MarkTriaged(context, signalId, callId);
 
     /// <summary>Triage failed: the signal stays for the next start's catch-up.</summary>
-    public static void MarkUntriaged(WriteContext context, long signalId)
-    {
-        using var command = context.Command("UPDATE signals SET triaged = 0 WHERE id = $id");
-        command.Parameters.AddWithValue("$id", signalId);
-        command.ExecuteNonQuery();
-    }
+    public static void MarkUntriaged(WriteContext context, long signalId) =>
+        context.Statement("UPDATE signals SET triaged = 0 WHERE id = ?1").Bind(1, signalId).Execute();
 }

@@ -302,11 +302,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private static void Exec(WriteContext context, string sql)
-    {
-        using var command = context.Command(sql);
-        command.ExecuteNonQuery();
-    }
+    private static void Exec(WriteContext context, string sql) => context.Statement(sql).Execute();
 
     private abstract class WriteItem
     {

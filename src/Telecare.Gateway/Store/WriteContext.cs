@@ -31,6 +31,9 @@ public sealed class WriteContext
     /// </summary>
     public SqliteCommand Command(string sql) => _statements.Get(sql, Transaction);
 
+    /// <summary>A statement of the alarm path on the writer's connection, compiled once; see <see cref="SqliteStatement"/>.</summary>
+    public SqliteStatement Statement(string sql) => _statements.Statement(sql);
+
     /// <summary>Runs after the batch commits, in the order registered, if the unit that registered it was kept. Must be quick and not throw.</summary>
     public void OnCommitted(Action action) => _committed.Add(action);
 
@@ -42,9 +45,9 @@ public sealed class WriteContext
     /// fails the batch) its rows and in-memory changes are undone, the rest of the unit stands and the error is
     /// returned. This is how a triage rule that throws leaves its signal stored, but untriaged.
     /// </summary>
-    public Exception? TrySavepoint(string name, Action work)
+    public Exception? TrySavepoint(Action work)
     {
-        Execute($"SAVEPOINT {name}");
+        Execute("SAVEPOINT inner");
         var scope = Begin();
         try
         {
@@ -52,13 +55,13 @@ public sealed class WriteContext
         }
         catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
         {
-            Execute($"ROLLBACK TO {name}");
-            Execute($"RELEASE {name}");
+            Execute("ROLLBACK TO inner");
+            Execute("RELEASE inner");
             RollBack(scope);
             return ex;
         }
 
-        Execute($"RELEASE {name}");
+        Execute("RELEASE inner");
         return null;
     }
 
@@ -122,11 +125,7 @@ public sealed class WriteContext
         _committed.RemoveRange(scope.CommittedFrom, _committed.Count - scope.CommittedFrom);
     }
 
-    private void Execute(string sql)
-    {
-        using var command = Command(sql);
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => Statement(sql).Execute();
 
     internal readonly record struct Scope(int CommittedFrom, int RolledBackFrom);
 }
