@@ -69,7 +69,7 @@ public sealed record Call
 
     public CallBreaches Breaches { get; init; }
 
-    public ImmutableArray<CallTimelineEntry> Timeline { get; init; } = [];
+    public CallTimeline Timeline { get; init; } = CallTimeline.Empty;
 
     /// <summary>Still needs someone: not resolved, closed or cancelled. Triage's "call open for the resident" means this.</summary>
     public bool IsOpen => State is not (CallState.Resolved or CallState.Closed or CallState.Cancelled);

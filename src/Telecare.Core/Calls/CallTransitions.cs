@@ -191,7 +191,7 @@ public static class CallTransitions
                 break;
         }
 
-        var entry = new CallTimelineEntry(call.Timeline.Length, at, actor, command.Action, call.State, to, detail);
+        var entry = new CallTimelineEntry(call.Timeline.Count, at, actor, command.Action, call.State, to, detail);
         next = next with { Timeline = call.Timeline.Add(entry), Version = call.Version + 1 };
         return CallTransitionResult.Ok(next, entry);
     }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Telecare.Core.Calls;
-using Telecare.Gateway.Admin;
+using Telecare.Core.ReadModels;
 using Telecare.Gateway.Hubs;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
 
-/// <summary>Reads what triage and the consoles need to know about a device, a resident and a responder.</summary>
-public sealed class CallDirectory(SqliteConnectionFactory store, TimeProvider time)
+/// <summary>
+/// What triage and the consoles need to know about a device, a resident and a responder, from the registry held in
+/// memory: building a view or triaging a signal reads nothing from the store.
+/// </summary>
+public sealed class CallDirectory(IRegistryReadModel registry, TimeProvider time)
 {
     public sealed record DeviceInfo(long Id, string Type, long? ResidentId, bool TestMode, string? ZoneName, long? ZoneId, IReadOnlyList<string> Flags);
 
@@ -16,59 +18,34 @@ public sealed class CallDirectory(SqliteConnectionFactory store, TimeProvider ti
     /// <summary>An active device by its reference (MQTT id, or "receiver/account"), with its resident's zone and flags.</summary>
     public DeviceInfo? FindDevice(string deviceRef)
     {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, """
-            SELECT d.id, d.type, d.resident_id, d.test_mode_until, z.name, r.zone_id, r.flags
-            FROM devices d LEFT JOIN residents r ON r.id = d.resident_id LEFT JOIN zones z ON z.id = r.zone_id
-            WHERE d.device_id = $ref AND d.status = 'active'
-            """, ("$ref", deviceRef));
-        using var r = command.ExecuteReader();
-        if (!r.Read())
+        if (registry.FindDevice(deviceRef) is not { Active: true } device)
         {
             return null;
         }
 
-        var testMode = !r.IsDBNull(3) && r.GetInt64(3) > time.GetUtcNow().ToUnixTimeMilliseconds();
-        return new DeviceInfo(r.GetInt64(0), r.GetString(1), r.Long(2), testMode, r.Str(4), r.Long(5),
-            (r.Str(6) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+        var resident = device.ResidentId is { } residentId ? registry.FindResident(residentId) : null;
+        var zone = resident?.ZoneId is { } zoneId ? registry.FindZone(zoneId) : null;
+        return new DeviceInfo(device.Id, device.Type, device.ResidentId, device.InTestModeAt(time.GetUtcNow()), zone?.Name, resident?.ZoneId,
+            resident?.Flags ?? []);
     }
 
     public ResidentInfo? FindResident(long id)
     {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, """
-            SELECT r.id, r.first_name || ' ' || r.last_name, r.address, r.postcode, r.zone_id, z.name, r.flags, r.access_details_protected
-            FROM residents r LEFT JOIN zones z ON z.id = r.zone_id WHERE r.id = $id
-            """, ("$id", id));
-        using var r = command.ExecuteReader();
-        return r.Read()
-            ? new ResidentInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.Str(3), r.Long(4), r.Str(5), r.GetString(6).Split(',', StringSplitOptions.RemoveEmptyEntries), r.Str(7))
-            : null;
-    }
-
-    public string? ResponderName(string? responderId)
-    {
-        if (!long.TryParse(responderId, out var id))
+        if (registry.FindResident(id) is not { } resident)
         {
             return null;
         }
 
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, "SELECT name FROM responders WHERE id = $id", ("$id", id));
-        return command.ExecuteScalar() as string;
+        var zone = resident.ZoneId is { } zoneId ? registry.FindZone(zoneId) : null;
+        return new ResidentInfo(resident.Id, resident.Name, resident.Address, resident.Postcode, resident.ZoneId, zone?.Name, resident.Flags,
+            resident.AccessProtected);
     }
 
-    public string? DeviceType(string? deviceRef)
-    {
-        if (deviceRef is null)
-        {
-            return null;
-        }
+    public string? ResponderName(string? responderId) =>
+        long.TryParse(responderId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? registry.FindResponder(id)?.Name : null;
 
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, "SELECT type FROM devices WHERE device_id = $ref", ("$ref", deviceRef));
-        return command.ExecuteScalar() as string;
-    }
+    /// <summary>The device's type, retired devices included (a call outlives its device).</summary>
+    public string? DeviceType(string? deviceRef) => deviceRef is null ? null : registry.FindDevice(deviceRef)?.Type;
 
     /// <summary>The console's view of a call: the call plus who and where.</summary>
     public CallView ToView(Call call)

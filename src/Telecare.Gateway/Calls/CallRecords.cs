@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Data.Sqlite;
 using Telecare.Core.Calls;
 using Telecare.Core.Triage;
@@ -106,18 +105,24 @@ internal static class CallRecords
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Calls that are not Closed or Cancelled (resolved ones still need closing), with their timelines.</summary>
-    public static List<Call> LoadUnfinished(SqliteConnection connection) =>
-        Load(connection, "state NOT IN ('Closed', 'Cancelled')", null);
+    /// <summary>Calls that are not Closed or Cancelled (resolved ones still need closing), with their timelines, as the writer's transaction sees them.</summary>
+    public static List<Call> LoadUnfinished(WriteContext context) =>
+        Load(context.Command, "state NOT IN ('Closed', 'Cancelled')", null);
 
-    public static Call? LoadOne(SqliteConnection connection, long id) => Load(connection, "id = $id", id).FirstOrDefault();
+    public static Call? LoadOne(SqliteConnection connection, long id) => Load(Commands(connection), "id = $id", id).FirstOrDefault();
 
-    private static List<Call> Load(SqliteConnection connection, string where, long? id)
+    private static Func<string, SqliteCommand> Commands(SqliteConnection connection) => sql =>
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    };
+
+    private static List<Call> Load(Func<string, SqliteCommand> commands, string where, long? id)
     {
         var calls = new List<Call>();
-        using (var command = connection.CreateCommand())
+        using (var command = commands($"SELECT {Columns} FROM calls WHERE {where} ORDER BY id"))
         {
-            command.CommandText = $"SELECT {Columns} FROM calls WHERE {where} ORDER BY id";
             if (id is not null)
             {
                 command.Parameters.AddWithValue("$id", id);
@@ -164,19 +169,20 @@ internal static class CallRecords
 
         for (var i = 0; i < calls.Count; i++)
         {
-            calls[i] = calls[i] with { Timeline = Timeline(connection, calls[i].Id) };
+            calls[i] = calls[i] with { Timeline = Timeline(commands, calls[i].Id) };
         }
 
         return calls;
     }
 
-    public static ImmutableArray<CallTimelineEntry> Timeline(SqliteConnection connection, long callId)
+    public static CallTimeline Timeline(SqliteConnection connection, long callId) => Timeline(Commands(connection), callId);
+
+    private static CallTimeline Timeline(Func<string, SqliteCommand> commands, long callId)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, at, actor, action, from_state, to_state, detail FROM call_timeline WHERE call_id = $id ORDER BY id";
+        using var command = commands("SELECT seq, at, actor, action, from_state, to_state, detail FROM call_timeline WHERE call_id = $id ORDER BY id");
         command.Parameters.AddWithValue("$id", callId);
         using var r = command.ExecuteReader();
-        var entries = ImmutableArray.CreateBuilder<CallTimelineEntry>();
+        var entries = new List<CallTimelineEntry>();
         while (r.Read())
         {
             var actor = r.GetString(2);
@@ -186,7 +192,7 @@ internal static class CallRecords
                 Enum.Parse<CallAction>(r.GetString(3)), Enum.Parse<CallState>(r.GetString(4)), Enum.Parse<CallState>(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6)));
         }
 
-        return entries.ToImmutable();
+        return CallTimeline.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries));
     }
 
     private static object Ms(DateTimeOffset? at) => at is { } value ? value.ToUnixTimeMilliseconds() : DBNull.Value;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Hubs;
+using Telecare.Gateway.Signals;
 
 namespace Telecare.Gateway.Calls;
 
@@ -17,9 +18,10 @@ public static class CallsExtensions
         services.AddSingleton(provider => TriageRuleCompiler.Compile(provider.GetRequiredService<IOptions<TriageOptions>>().Value));
         services.AddSingleton<CallDirectory>();
         services.AddSingleton<CallService>();
+        services.AddSingleton<ISignalTriage>(provider => provider.GetRequiredService<CallService>());
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<ConsoleMetrics>();
-        services.AddHostedService<TriageWorker>();
+        services.AddHostedService<CallStartup>();
         services.AddHostedService<TimerService>();
         services.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);
         services.AddSingleton<LivePush>();

@@ -1,13 +1,19 @@
 using Telecare.Core.Calls;
+using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
 
 /// <summary>
 /// The calls not closed or cancelled, in memory, indexed by resident and by device: triage asks for a resident's open
-/// call with every signal, and that must cost the same with ten calls on the queue or ten thousand.
+/// call with every signal, and that must cost the same with ten calls on the queue or ten thousand. Every change is
+/// made by a unit in the store's writer: it is staged there (seen by the later units of the same batch) and becomes
+/// the calls everyone else sees when the batch commits, or is forgotten when it does not.
 /// </summary>
 public sealed class UnfinishedCalls
 {
+    // The writer's current batch's changes, not committed yet: only the writer's thread touches these.
+    private readonly Dictionary<long, Call> _staged = [];
+
     private readonly Lock _sync = new();
     private readonly Dictionary<long, Call> _calls = [];
     private readonly Dictionary<string, HashSet<long>> _byResident = new(StringComparer.Ordinal);
@@ -42,6 +48,38 @@ public sealed class UnfinishedCalls
         {
             return _calls.GetValueOrDefault(callId);
         }
+    }
+
+    /// <summary>The call as the writer's batch has left it so far (writer's thread only).</summary>
+    public Call? GetStaged(long callId) => _staged.TryGetValue(callId, out var call) ? call : Get(callId);
+
+    /// <summary><see cref="FindOpen"/> as the writer's batch has left the calls so far (writer's thread only).</summary>
+    public Call? FindOpenStaged(string? residentId, string? deviceRef, Func<Call, bool> match) => FindOpen(residentId, deviceRef, match, _staged);
+
+    /// <summary>Stages a changed call in the writer's unit: everyone sees it once the batch commits; nobody if it does not.</summary>
+    public void Stage(WriteContext context, Call call)
+    {
+        var had = _staged.Remove(call.Id, out var previous);
+        _staged[call.Id] = call;
+        context.OnRolledBack(() =>
+        {
+            if (had)
+            {
+                _staged[call.Id] = previous!;
+            }
+            else
+            {
+                _staged.Remove(call.Id);
+            }
+        });
+        context.OnCommitted(() =>
+        {
+            Remember(call);
+            if (_staged.TryGetValue(call.Id, out var latest) && ReferenceEquals(latest, call))
+            {
+                _staged.Remove(call.Id);
+            }
+        });
     }
 
     /// <summary>Every unfinished call, by priority then age (the queue's order).</summary>

@@ -14,8 +14,4 @@ public sealed class SignalOptions
     /// <summary>Largest accepted POST /api/v1/signals body.</summary>
     [Range(256, 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 16 * 1024;
-
-    /// <summary>Bound of the queue of committed signals waiting for triage; a full queue makes the sink wait.</summary>
-    [Range(1, 1_000_000)]
-    public int TriageQueueCapacity { get; set; } = 10_000;
 }

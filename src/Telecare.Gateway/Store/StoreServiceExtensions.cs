@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Telecare.Core.ReadModels;
 using Telecare.Gateway.Hosting;
+using Telecare.Gateway.ReadModels;
+using Telecare.Gateway.Store.ReadModels;
 
 namespace Telecare.Gateway.Store;
 
@@ -27,11 +30,20 @@ public static class StoreServiceExtensions
                 .LogInformation("Store {Path} at schema version {Version} (was {From})", path, Migrations.LatestVersion, from);
             return factory;
         });
-        services.TryAddSingleton(provider => new StoreWriter(
-            provider.GetRequiredService<SqliteConnectionFactory>(),
-            provider.GetRequiredService<IOptions<StoreOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<StoreMetrics>()));
+        // The registry read model follows every commit of the writer, whoever wrote the rows.
+        services.TryAddSingleton<IRegistryReadModel, RegistryReadModel>();
+        services.TryAddSingleton<RegistryChangeTracker>();
+        services.TryAddSingleton(provider =>
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<StoreWriter>();
+            return new StoreWriter(
+                provider.GetRequiredService<SqliteConnectionFactory>(),
+                provider.GetRequiredService<IOptions<StoreOptions>>().Value,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<StoreMetrics>(),
+                [provider.GetRequiredService<RegistryChangeTracker>()],
+                error => logger.LogError(error, "An in-memory change after a commit failed; the store holds the truth and a restart reloads it"));
+        });
         services.AddSingleton<BackupService>();
         services.AddHostedService(provider => provider.GetRequiredService<BackupService>());
         return builder;

@@ -10,7 +10,9 @@ namespace Telecare.Gateway.Store;
 /// runs each unit inside its own savepoint of one transaction and commits once, so durability costs one
 /// fsync per batch, not per write. A unit's task completes only after the commit: that is the receipt.
 /// A unit that throws is rolled back to its savepoint alone; a commit that fails fails the whole batch,
-/// so nobody is told "stored" for something that is not.
+/// so nobody is told "stored" for something that is not. Each unit's in-memory changes (<see cref="WriteContext.OnCommitted"/>)
+/// take effect after the commit and before the receipts, so whoever is told "stored" also finds the change in memory.
+/// Statements are prepared once per connection (<see cref="PreparedStatements"/>).
 /// </summary>
 public sealed class StoreWriter : IAsyncDisposable
 {
@@ -19,17 +21,23 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly StoreOptions _options;
     private readonly TimeProvider _time;
     private readonly StoreMetrics _metrics;
+    private readonly IReadOnlyList<IWriterObserver> _observers;
+    private readonly Action<Exception> _afterCommitFailed;
     private readonly Thread _thread;
     private readonly List<WriteItem> _batch = [];
     private volatile Exception? _lastCommitError;
     private long _busySince;
 
-    public StoreWriter(SqliteConnectionFactory factory, StoreOptions options, TimeProvider time, StoreMetrics metrics)
+    public StoreWriter(
+        SqliteConnectionFactory factory, StoreOptions options, TimeProvider time, StoreMetrics metrics,
+        IReadOnlyList<IWriterObserver>? observers = null, Action<Exception>? afterCommitFailed = null)
     {
         _factory = factory;
         _options = options;
         _time = time;
         _metrics = metrics;
+        _observers = observers ?? [];
+        _afterCommitFailed = afterCommitFailed ?? (_ => { });
         _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -101,20 +109,27 @@ public sealed class StoreWriter : IAsyncDisposable
     private void Run()
     {
         SqliteConnection? connection = null;
+        PreparedStatements? statements = null;
         try
         {
             while (WaitForWork())
             {
-                connection ??= TryOpen();
                 if (connection is null)
                 {
-                    FailWaiting(_lastCommitError!);
-                    continue;
+                    connection = TryOpen();
+                    if (connection is null)
+                    {
+                        FailWaiting(_lastCommitError!);
+                        continue;
+                    }
+
+                    statements = new PreparedStatements(connection);
                 }
 
-                if (!CommitOneBatch(connection))
+                if (!CommitOneBatch(new WriteContext(connection, statements!)))
                 {
                     // A failed commit may leave the connection unusable (disk full, file made read-only): start afresh.
+                    statements!.Dispose();
                     connection.Dispose();
                     connection = null;
                 }
@@ -122,6 +137,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
         finally
         {
+            statements?.Dispose();
             connection?.Dispose();
         }
     }
@@ -136,7 +152,13 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         try
         {
-            return _factory.OpenWriter();
+            var connection = _factory.OpenWriter();
+            foreach (var observer in _observers)
+            {
+                observer.Opened(connection);
+            }
+
+            return connection;
         }
         catch (Exception ex)
         {
@@ -183,7 +205,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private bool CommitOneBatch(SqliteConnection connection)
+    private bool CommitOneBatch(WriteContext context)
     {
         _batch.Clear();
         Collect();
@@ -194,17 +216,22 @@ public sealed class StoreWriter : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref _busySince, Math.Max(1, _time.GetTimestamp()));
-        var context = new WriteContext(connection);
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = context.Connection.BeginTransaction(deferred: false);
             context.Transaction = transaction;
             foreach (var item in _batch)
             {
                 Exec(context, "SAVEPOINT unit");
+                var unit = context.BeginUnit();
                 try
                 {
                     item.Run(context);
+                    foreach (var observer in _observers)
+                    {
+                        observer.UnitKept(context);
+                    }
+
                     Exec(context, "RELEASE unit");
                 }
                 catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
@@ -212,6 +239,12 @@ public sealed class StoreWriter : IAsyncDisposable
                     // The unit's own mistake. A disk or lock error goes on to fail the batch: it is the store's.
                     Exec(context, "ROLLBACK TO unit");
                     Exec(context, "RELEASE unit");
+                    context.RollBackUnit(unit);
+                    foreach (var observer in _observers)
+                    {
+                        observer.UnitRolledBack();
+                    }
+
                     item.MarkFailed(ex);
                 }
             }
@@ -220,6 +253,12 @@ public sealed class StoreWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            foreach (var observer in _observers)
+            {
+                observer.UnitRolledBack();
+            }
+
+            context.Failed(_afterCommitFailed);
             SetHealth(ex);
             var error = new StoreUnavailableException("The store could not commit; nothing in this batch was stored.", ex);
             foreach (var item in _batch)
@@ -236,6 +275,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
 
         SetHealth(null);
+        context.Committed(_afterCommitFailed);
         _metrics.Committed(_batch.Count, Stopwatch.GetElapsedTime(started));
         foreach (var item in _batch)
         {

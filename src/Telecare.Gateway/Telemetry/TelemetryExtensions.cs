@@ -55,12 +55,11 @@ public static class TelemetryExtensions
     }
 
     /// <summary>Queue depths as observable gauges on the gateway meter.</summary>
-    private sealed class QueueGauges(SignalMetrics metrics, StoreWriter writer, TriageQueue triage) : IHostedService
+    private sealed class QueueGauges(SignalMetrics metrics, StoreWriter writer) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             metrics.Meter.CreateObservableGauge("telecare.sink.queue_depth", () => writer.QueueDepth, "{write}", "Writes waiting for the store writer");
-            metrics.Meter.CreateObservableGauge("telecare.triage.queue_depth", () => triage.Depth, "{signal}", "Committed signals waiting for triage");
             return Task.CompletedTask;
         }
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Telecare.Core.Signals;
 using Telecare.Gateway.Health;
@@ -157,37 +156,32 @@ public sealed class StoreFailureTests
     }
 
     [Fact]
-    public async Task A_signal_stored_just_before_the_store_fails_is_triaged_once_it_is_back()
+    public async Task A_signal_and_its_call_are_one_commit_so_a_failing_disk_stores_neither_and_the_retry_stores_both()
     {
-        // Triage sees a committed signal only when the test hands it on, so the disk can fail in between.
-        var toTriage = Channel.CreateUnbounded<StoredSignal>();
-        await using var factory = new GatewayFactory(new Dictionary<string, string?> { ["Store:HealthProbeSeconds"] = "3600" })
-        {
-            TestServices = services => services.AddSingleton<ChannelReader<StoredSignal>>(toTriage.Reader),
-        };
+        await using var factory = new GatewayFactory(new Dictionary<string, string?> { ["Store:HealthProbeSeconds"] = "3600" });
         await RegisterPendantAsync(factory, "triage-pendant");
         await using var console = await factory.HubAsync("/hubs/dispatch", Roles.Handler);
         await console.WaitForAsync("Snapshot");
-
-        var stored = await factory.ClientAs(Roles.Installer).PostAsync("/api/v1/signals", Json("""{"deviceId":"triage-pendant","seq":7,"type":"fall.detected"}"""));
-        Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
-        var committed = factory.Services.GetRequiredService<TriageQueue>().Reader;
-        Assert.True(committed.TryRead(out var signal));
+        var ingest = factory.ClientAs(Roles.Installer);
+        const string Fall = """{"deviceId":"triage-pendant","seq":7,"type":"fall.detected"}""";
 
         using (var disk = ImmutableFile.Make(factory.DatabasePath + "-wal"))
         {
-            await toTriage.Writer.WriteAsync(signal);
-            await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: false));
-            Assert.Equal(0, console.Count("CallRaised"));
-            Assert.Equal(0, factory.Scalar("SELECT COUNT(*) FROM calls"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ingest.PostAsync("/api/v1/signals", Json(Fall))).StatusCode);
+            await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: false), Wait);
         }
 
-        // The same signal is tried again until the store takes it: one call, and the signal marked triaged.
+        Assert.Equal(0, console.Count("CallRaised"));
+        Assert.Equal(0, factory.Scalar("SELECT COUNT(*) FROM calls"));
+        Assert.Equal(0, factory.Scalar("SELECT COUNT(*) FROM signals WHERE device_ref = 'triage-pendant'"));
+
+        // The source sends again (it was never acknowledged): the signal, its triage and its call land together.
+        Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/api/v1/signals", Json(Fall))).StatusCode);
         var call = await console.WaitForAsync("CallRaised");
         Assert.Equal("fall.detected", call.GetProperty("eventType").GetString());
         Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM calls"));
-        Assert.Equal(1, factory.Scalar($"SELECT COUNT(*) FROM signals WHERE id = {signal.Id.ToString(CultureInfo.InvariantCulture)} AND triaged = 1"));
-        await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: true));
+        Assert.Equal(1, factory.Scalar("SELECT COUNT(*) FROM signals WHERE device_ref = 'triage-pendant' AND triaged = 1 AND call_id IS NOT NULL"));
+        await console.WaitForAsync("SystemAlert", a => StoreAlert(a, cleared: true), Wait);
         Assert.Equal(1, console.Count("CallRaised"));
     }
 

@@ -10,14 +10,13 @@ public sealed class SignalSinkTests : IAsyncLifetime
 {
     private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero));
     private StoreFixture _store = null!;
-    private TriageQueue _triage = null!;
+    private readonly RecordingTriage _triage = new();
     private SignalSink _sink = null!;
 
     public Task InitializeAsync()
     {
         _store = new StoreFixture();
         var options = Options.Create(new SignalOptions { DedupeWindowSeconds = 60 });
-        _triage = new TriageQueue(options);
         _sink = new SignalSink(_store.Writer, _triage, new SignalMetrics(_store.Meters), options, _time);
         return Task.CompletedTask;
     }
@@ -98,7 +97,7 @@ public sealed class SignalSinkTests : IAsyncLifetime
 
         Assert.False(receipt.Duplicate);
         Assert.Equal(1, _store.Scalar("SELECT COUNT(*) FROM signals WHERE rejection_reason = 'malformed JSON' AND raw_frame = CAST('{not json' AS BLOB)"));
-        Assert.False(_triage.Reader.TryRead(out _));
+        Assert.Empty(_triage.Signals);
     }
 
     [Fact]
@@ -107,9 +106,16 @@ public sealed class SignalSinkTests : IAsyncLifetime
         var first = await _sink.SubmitAsync(Mqtt("pendant-1", 1));
         await _sink.SubmitAsync(Mqtt("pendant-1", 1));
 
-        Assert.True(_triage.Reader.TryRead(out var stored));
-        Assert.Equal(first.SignalId, stored!.Id);
+        var stored = Assert.Single(_triage.Signals);
+        Assert.Equal(first.SignalId, stored.Id);
         Assert.Equal(EventTypes.PendantPress, stored.EventType);
-        Assert.False(_triage.Reader.TryRead(out _));
+    }
+
+    /// <summary>What the sink hands to triage, inside its own writer unit.</summary>
+    private sealed class RecordingTriage : ISignalTriage
+    {
+        public List<StoredSignal> Signals { get; } = [];
+
+        public void TriageNew(Telecare.Gateway.Store.WriteContext context, StoredSignal signal) => Signals.Add(signal);
     }
 }

@@ -14,6 +14,16 @@ public static class StoreFile
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Changes the file from outside, as another program (or a broken migration) would.</summary>
+    public static void Execute(string databasePath, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False;Default Timeout=30");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Takes SQLite's write lock on the file, as another process would; disposing the connection releases it.</summary>
     public static SqliteConnection HoldWriteLock(string databasePath)
     {

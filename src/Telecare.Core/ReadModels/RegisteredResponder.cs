@@ -1,0 +1,3 @@
+namespace Telecare.Core.ReadModels;
+
+public sealed record RegisteredResponder(long Id, string Name, long? ZoneId);

@@ -1,0 +1,11 @@
+using Telecare.Core.Signals;
+using Telecare.Gateway.Store;
+
+namespace Telecare.Gateway.Signals;
+
+/// <summary>Triage of a signal inside the sink's own writer unit, so the signal and what it caused are one commit.</summary>
+public interface ISignalTriage
+{
+    /// <summary>Must not throw for the signal's sake: a failure leaves the signal stored and untriaged.</summary>
+    void TriageNew(WriteContext context, StoredSignal signal);
+}
