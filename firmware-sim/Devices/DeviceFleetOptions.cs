@@ -23,6 +23,9 @@ public sealed class DeviceFleetOptions
     public MqttQos HeartbeatQos { get; set; } = MqttQos.AtMostOnce;
     public int Seed { get; set; } = Environment.TickCount;
 
+    /// <summary>QoS 1/2 publishes a device keeps unanswered at once; more wait in the device until one is answered.</summary>
+    public int MaxInflight { get; set; } = 64;
+
     /// <summary>The longest pause between reconnect attempts (the back-off doubles from 200 ms up to this).</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 

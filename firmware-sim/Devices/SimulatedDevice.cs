@@ -35,6 +35,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
             CleanStart = false,
             SessionExpirySeconds = 24 * 3600,
             ReconnectMaxDelay = fleet.ReconnectMaxDelay,
+            MaxInflight = fleet.MaxInflight,
             Will = fleet.ReportStatus ? new MqttWill(DeviceTopics.Status(id), "offline"u8.ToArray(), MqttQos.AtLeastOnce, Retain: true) : null,
             MessageHandler = OnMessageAsync,
         }, _time);

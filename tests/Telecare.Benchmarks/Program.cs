@@ -31,7 +31,13 @@ internal static class BenchmarkEntry
             return;
         }
 
-        // Helper processes of mqtt-compare.
+        if (args.Length > 0 && args[0] == "mqtt-storm")
+        {
+            Environment.ExitCode = await MqttStorm.RunAsync(args[1..]);
+            return;
+        }
+
+        // Helper processes of mqtt-compare and mqtt-storm.
         if (args.Length > 0 && args[0] == "mqtt-broker-alone")
         {
             await MqttBrokerAlone.RunAsync(args[1..]);
