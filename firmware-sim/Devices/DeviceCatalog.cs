@@ -1,6 +1,6 @@
 namespace Telecare.FirmwareSim.Devices;
 
-/// <summary>What each kind of device is called and what it sends, in the DOMAIN.md event vocabulary.</summary>
+/// <summary>What each kind of device is called and what it sends, in the gateway's event vocabulary.</summary>
 public static class DeviceCatalog
 {
     public static IReadOnlyList<DeviceKind> All { get; } = Enum.GetValues<DeviceKind>();

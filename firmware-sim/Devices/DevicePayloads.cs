@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Telecare.FirmwareSim.Devices;
 
-/// <summary>The JSON bodies of DESIGN.md "MQTT device contract".</summary>
+/// <summary>The JSON bodies of the MQTT device contract (README, "Configuration").</summary>
 public static class DevicePayloads
 {
     /// <summary><c>{"seq": 17, "ts": "2026-11-22T03:12:09Z", "type": "pendant.press", "restore": false, "battery": 87, "data": {}}</c></summary>

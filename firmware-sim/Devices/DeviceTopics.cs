@@ -1,6 +1,6 @@
 namespace Telecare.FirmwareSim.Devices;
 
-/// <summary>The topics of DESIGN.md "MQTT device contract".</summary>
+/// <summary>The topics of the MQTT device contract (README, "Configuration").</summary>
 public static class DeviceTopics
 {
     public static string Event(string deviceId) => $"telecare/v1/{deviceId}/event";

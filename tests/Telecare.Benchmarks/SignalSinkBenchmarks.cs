@@ -60,7 +60,7 @@ internal sealed class SinkRig : IDisposable
         var meters = new BenchMeterFactory();
         _writer = new StoreWriter(factory, new StoreOptions(), TimeProvider.System, new StoreMetrics(meters));
         var options = Options.Create(new SignalOptions());
-        Sink = new SignalSink(_writer, new NoTriage(), new SignalMetrics(meters), options, TimeProvider.System);
+        Sink = new SignalSink(_writer, new SqliteSignalStore(new Telecare.Gateway.Store.ReadModels.RegistryChangeTracker(new Telecare.Gateway.ReadModels.RegistryReadModel())), new NoTriage(), new SignalMetrics(meters), options, TimeProvider.System);
     }
 
     public SignalSink Sink { get; }
@@ -144,7 +144,7 @@ internal static class SinkLatency
 /// <summary>The sink alone: what triage adds is measured by call-latency and mqtt-compare.</summary>
 internal sealed class NoTriage : ISignalTriage
 {
-    public void TriageNew(WriteContext context, StoredSignal signal)
+    public void TriageNew(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal)
     {
     }
 }

@@ -7,7 +7,7 @@ namespace Telecare.Benchmarks;
 
 /// <summary>
 /// Triage of one signal against the default rules from the root appsettings.json. The budget is zero
-/// allocated bytes per operation (DESIGN.md "Budgets"): check the Allocated column.
+/// allocated bytes per operation (the budget is in README "Performance"): check the Allocated column.
 /// </summary>
 [MemoryDiagnoser]
 public class TriageBenchmarks

@@ -1,26 +1,21 @@
+using Telecare.Core.Store;
+
 namespace Telecare.Core.Calls;
 
 /// <summary>
-/// Port: durable call state, implemented by the gateway's store (SQLite now, PostgreSQL later). Timeline
-/// entries are append-only. Saves are optimistic: a transition is written only if the stored call is
-/// still at <c>updated.Version - 1</c>, which is how exactly one of two simultaneous claims wins.
+/// Port: durable call state, implemented by the gateway's store (SQLite now, PostgreSQL next). Every write runs inside
+/// a unit of the store's writer, so a signal, its triage and the call it raised or changed are one commit. Timeline
+/// entries are append-only. An update is optimistic: it is written only if the stored call is still at
+/// <c>updated.Version - 1</c>.
 /// </summary>
 public interface ICallStore
 {
-    /// <summary>Every call that is not resolved, closed or cancelled: the consoles' snapshot and the timers' state after a restart.</summary>
-    ValueTask<IReadOnlyList<Call>> LoadOpenCallsAsync(CancellationToken cancellationToken = default);
+    /// <summary>Every call that is not closed or cancelled, with its timeline: the open calls held in memory.</summary>
+    IReadOnlyList<Call> LoadUnfinished(IStoreUnit unit);
 
-    ValueTask<Call?> GetAsync(long callId, CancellationToken cancellationToken = default);
+    /// <summary>Saves a new call with its timeline and returns its id.</summary>
+    long Insert(IStoreUnit unit, Call call, long? zoneId);
 
-    /// <summary>The resident's open call, if any (for AttachToOpenCall / CancelPending and for triage's CallOpenForResident).</summary>
-    ValueTask<Call?> FindOpenCallForResidentAsync(string residentId, CancellationToken cancellationToken = default);
-
-    /// <summary>Saves a new call (Version 1, one Raise entry) and returns it with its assigned id.</summary>
-    ValueTask<Call> CreateAsync(Call call, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Saves a call changed by <see cref="CallTransitions.TryApply"/> with the entry it appended, atomically.
-    /// Returns false, writing nothing, when someone else changed the call first (the caller reloads and retries or reports a conflict).
-    /// </summary>
-    ValueTask<bool> TrySaveTransitionAsync(Call updated, CallTimelineEntry entry, CancellationToken cancellationToken = default);
+    /// <summary>Saves a transition and the entry it appended; false, writing nothing, when the stored version moved.</summary>
+    bool TryUpdate(IStoreUnit unit, Call updated, CallTimelineEntry entry);
 }

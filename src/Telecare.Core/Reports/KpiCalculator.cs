@@ -4,7 +4,7 @@ using Telecare.Core.Triage;
 
 namespace Telecare.Core.Reports;
 
-/// <summary>KPI arithmetic over plain records (DESIGN.md "Reports"). Periods are half-open: [from, to).</summary>
+/// <summary>KPI arithmetic over plain records (the figures the README's "Reports" lists). Periods are half-open: [from, to).</summary>
 public static class KpiCalculator
 {
     private static readonly HashSet<string> AlarmEvents = new(StringComparer.Ordinal)

@@ -1,6 +1,6 @@
 namespace Telecare.Core.Signals;
 
-/// <summary>The one event vocabulary every source is normalised into (DOMAIN.md "Signals").</summary>
+/// <summary>The one event vocabulary every source is normalised into.</summary>
 public static class EventTypes
 {
     public const string PendantPress = "pendant.press";

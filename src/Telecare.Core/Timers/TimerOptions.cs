@@ -1,6 +1,6 @@
 namespace Telecare.Core.Timers;
 
-/// <summary>Targets the timers watch. Bindable from configuration; the defaults are DESIGN.md's.</summary>
+/// <summary>Targets the timers watch. Bindable from configuration; the defaults are the industry's answer targets (60 s warn, 180 s escalate).</summary>
 public sealed class TimerOptions
 {
     /// <summary>An unanswered call warns the console after this long (TSA: 97.5% within 60 s).</summary>

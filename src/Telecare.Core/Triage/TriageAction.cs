@@ -1,6 +1,6 @@
 namespace Telecare.Core.Triage;
 
-/// <summary>What the gateway does with a triaged signal (DESIGN.md "Triage rules").</summary>
+/// <summary>What the gateway does with a triaged signal (the rule table is described in this project's README).</summary>
 public enum TriageAction
 {
     /// <summary>Put a new live call on the dispatch console.</summary>

@@ -29,8 +29,9 @@ public sealed class AssignmentService(
         {
             ResponderId = responderId.ToString(CultureInfo.InvariantCulture),
             Note = responderName,
-        }, (context, updated) =>
+        }, (unit, updated) =>
         {
+            var context = (WriteContext)unit;
             using (var previous = context.Command("""
                 UPDATE assignments SET state = 'Withdrawn' WHERE call_id = $call AND state NOT IN ('Declined', 'Withdrawn', 'Completed')
                 RETURNING id, responder_id
@@ -103,8 +104,9 @@ public sealed class AssignmentService(
         {
             Outcome = outcome,
             Note = note,
-        }, (context, _) =>
+        }, (unit, _) =>
         {
+            var context = (WriteContext)unit;
             // Leave keeps a completed assignment completed; the departure time is still stamped.
             using var update = context.Command($"""
                 UPDATE assignments SET {column} = $at, state = CASE WHEN state = 'Completed' THEN state ELSE $state END,

@@ -1,13 +1,12 @@
 using System.Globalization;
 using Telecare.Core.Calls;
 using Telecare.Core.Signals;
+using Telecare.Core.Store;
 using Telecare.Core.Timers;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Signals;
-using Telecare.Gateway.Store;
-using Telecare.Gateway.Store.ReadModels;
 
 namespace Telecare.Gateway.Calls;
 
@@ -19,8 +18,9 @@ namespace Telecare.Gateway.Calls;
 /// change when the batch commits, just before the consoles and the sources hear of it.
 /// </summary>
 public sealed partial class CallService(
-    StoreWriter writer,
-    RegistryChangeTracker registry,
+    IStoreWriter writer,
+    ICallStore store,
+    ISignalStore signals,
     CallDirectory directory,
     CompiledTriageRules rules,
     ICallNotifier notifier,
@@ -34,22 +34,26 @@ public sealed partial class CallService(
     private readonly UnfinishedCalls _unfinished = new();
     private bool _started;
 
-    /// <summary>Loads the registry and the open calls and finishes any signal left untriaged, as the first writer unit.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => writer.ExecuteAsync(EnsureStarted, cancellationToken);
+    /// <summary>Loads the open calls and finishes any signal left untriaged, as the first writer unit.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => writer.ExecuteAsync(unit =>
+    {
+        EnsureStarted(unit);
+        return true;
+    }, cancellationToken);
 
     public IReadOnlyList<Call> Unfinished() => _unfinished.Ordered();
 
     public Call? Get(long callId) => _unfinished.Get(callId);
 
     /// <summary>Triage of a signal the sink has just inserted (marked triaged), in the sink's own unit.</summary>
-    public void TriageNew(WriteContext context, StoredSignal signal)
+    public void TriageNew(IStoreUnit context, StoredSignal signal)
     {
         EnsureStarted(context);
         Triage(context, signal, storedAsTriaged: true);
     }
 
     /// <summary>Applies a person's action to a call. Throws <see cref="CallActionException"/> with the reason when refused.</summary>
-    public Task<Call> ApplyAsync(long callId, CallCommand command, Action<WriteContext, Call>? alongside = null, CancellationToken cancellationToken = default) =>
+    public Task<Call> ApplyAsync(long callId, CallCommand command, Action<IStoreUnit, Call>? alongside = null, CancellationToken cancellationToken = default) =>
         writer.ExecuteAsync(context =>
         {
             EnsureStarted(context);
@@ -101,11 +105,11 @@ public sealed partial class CallService(
     }
 
     /// <summary>
-    /// The first unit of the writer (and again after a batch that failed before committing it): the registry and the
-    /// open calls as the store holds them, then the signals committed (and acknowledged) but not triaged before the
-    /// last stop, in commit order, so nothing newer overtakes them.
+    /// The first unit of the writer (and again after a batch that failed before committing it): the open calls as the
+    /// store holds them, then the signals committed (and acknowledged) but not triaged before the last stop, in commit
+    /// order, so nothing newer overtakes them. The registry is already loaded: the store does that when it opens.
     /// </summary>
-    private void EnsureStarted(WriteContext context)
+    private void EnsureStarted(IStoreUnit context)
     {
         if (_started)
         {
@@ -114,9 +118,8 @@ public sealed partial class CallService(
 
         _started = true;
         context.OnRolledBack(() => _started = false);
-        registry.Load(context);
-        _unfinished.Reset(CallRecords.LoadUnfinished(context));
-        var backlog = SignalRecords.Untriaged(context);
+        _unfinished.Reset(store.LoadUnfinished(context));
+        var backlog = signals.LoadUntriaged(context);
         if (backlog.Count > 0)
         {
             LogCatchUp(logger, backlog.Count);
@@ -133,16 +136,13 @@ public sealed partial class CallService(
     /// stored but untriaged (it is triaged again at the next start) and raises a critical alert; it never fails the
     /// signal's unit, so the source is still acknowledged and the rest of the batch goes on.
     /// </summary>
-    private void Triage(WriteContext context, StoredSignal signal, bool storedAsTriaged)
+    private void Triage(IStoreUnit context, StoredSignal signal, bool storedAsTriaged)
     {
         var device = directory.FindDevice(signal.DeviceRef);
         // A device checks in by sending anything; the gateway's own signals about it (a missed check-in) do not count.
         if (device is not null && signal.Source != SignalSource.Internal)
         {
-            using (registry.Quiet())
-            {
-                SignalRecords.CheckIn(context, device.Id, signal);
-            }
+            signals.CheckIn(context, device.Id, signal.ReceivedAt, signal.Battery);
         }
 
         Exception? error;
@@ -166,7 +166,7 @@ public sealed partial class CallService(
         {
             if (!storedAsTriaged)
             {
-                SignalRecords.MarkTriaged(context, signal.Id, callId: null);
+                signals.MarkTriaged(context, signal.Id, callId: null);
             }
 
             if (plan.Kind == CallPlanKind.ConfirmTest)
@@ -179,7 +179,7 @@ public sealed partial class CallService(
         {
             if (storedAsTriaged)
             {
-                SignalRecords.MarkUntriaged(context, signal.Id);
+                signals.MarkUntriaged(context, signal.Id);
             }
 
             LogTriageFailed(logger, error, signal.Id, signal.EventType, signal.DeviceRef);
@@ -208,33 +208,33 @@ public sealed partial class CallService(
         return CallPlanner.Plan(signal, decision, enrichment, open);
     }
 
-    private void WritePlan(WriteContext context, StoredSignal signal, CallDirectory.DeviceInfo? device, CallPlan plan, bool storedAsTriaged)
+    private void WritePlan(IStoreUnit context, StoredSignal signal, CallDirectory.DeviceInfo? device, CallPlan plan, bool storedAsTriaged)
     {
         if (plan.Kind is CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket)
         {
             var raised = Raise(context, plan.NewCall!, device?.ZoneId);
-            SignalRecords.LinkToCall(context, signal.Id, raised.Id);
+            signals.MarkTriaged(context, signal.Id, raised.Id);
             return;
         }
 
         var applied = CallTransitions.TryApply(plan.Existing!, plan.Command!);
-        if (!applied.Succeeded || !CallRecords.TryUpdate(context, applied.Call, applied.Entry))
+        if (!applied.Succeeded || !store.TryUpdate(context, applied.Call, applied.Entry))
         {
             // Never lose the alarm to a refused update: it stays stored and triaged, and the log says why.
             LogUpdateRefused(logger, signal.Id, plan.Existing!.Id, applied.Error?.ToString() ?? "version moved");
             if (!storedAsTriaged)
             {
-                SignalRecords.MarkTriaged(context, signal.Id, callId: null);
+                signals.MarkTriaged(context, signal.Id, callId: null);
             }
 
             return;
         }
 
-        SignalRecords.LinkToCall(context, signal.Id, applied.Call.Id);
+        signals.MarkTriaged(context, signal.Id, applied.Call.Id);
         Changed(context, applied.Call);
     }
 
-    private Call Apply(WriteContext context, long callId, CallCommand command, Action<WriteContext, Call>? alongside)
+    private Call Apply(IStoreUnit context, long callId, CallCommand command, Action<IStoreUnit, Call>? alongside)
     {
         var current = _unfinished.GetStaged(callId) ?? throw new CallActionException("not-found", $"Call {callId} does not exist or is finished.");
         var applied = CallTransitions.TryApply(current, command);
@@ -243,7 +243,7 @@ public sealed partial class CallService(
             throw new CallActionException(applied.Error.Code, applied.Error.Reason);
         }
 
-        if (!CallRecords.TryUpdate(context, applied.Call, applied.Entry))
+        if (!store.TryUpdate(context, applied.Call, applied.Entry))
         {
             throw new CallActionException("conflict", $"Call {callId} changed at the same moment; try again.");
         }
@@ -256,9 +256,9 @@ public sealed partial class CallService(
     }
 
     /// <summary>A new call stored in the unit; the consoles hear of it after the commit.</summary>
-    private Call Raise(WriteContext context, Call call, long? zoneId)
+    private Call Raise(IStoreUnit context, Call call, long? zoneId)
     {
-        var raised = call with { Id = CallRecords.Insert(context, call, zoneId) };
+        var raised = call with { Id = store.Insert(context, call, zoneId) };
         _unfinished.Stage(context, raised);
         context.OnCommitted(() =>
         {
@@ -274,7 +274,7 @@ public sealed partial class CallService(
         return raised;
     }
 
-    private void Changed(WriteContext context, Call call)
+    private void Changed(IStoreUnit context, Call call)
     {
         _unfinished.Stage(context, call);
         context.OnCommitted(() =>

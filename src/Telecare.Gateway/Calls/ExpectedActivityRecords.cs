@@ -64,8 +64,9 @@ internal static class ExpectedActivityRecords
     }
 
     /// <summary>Records the occurrence a rule raised a call for, in the same unit as the call.</summary>
-    public static void MarkRaised(WriteContext context, long residentId, string name, DateTimeOffset occurrence, long callId)
+    public static void MarkRaised(Telecare.Core.Store.IStoreUnit unit, long residentId, string name, DateTimeOffset occurrence, long callId)
     {
+        var context = (WriteContext)unit;
         using var command = context.Command("""
             INSERT INTO expected_activity_raised (resident_id, name, occurrence, call_id) VALUES ($resident, $name, $occurrence, $call)
             ON CONFLICT (resident_id, name) DO UPDATE SET occurrence = excluded.occurrence, call_id = excluded.call_id

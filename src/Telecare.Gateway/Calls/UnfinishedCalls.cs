@@ -1,5 +1,5 @@
 using Telecare.Core.Calls;
-using Telecare.Gateway.Store;
+using Telecare.Core.Store;
 
 namespace Telecare.Gateway.Calls;
 
@@ -13,6 +13,8 @@ public sealed class UnfinishedCalls
 {
     // The writer's current batch's changes, not committed yet: only the writer's thread touches these.
     private readonly Dictionary<long, Call> _staged = [];
+
+    private static readonly HashSet<long> NoCalls = [];
 
     private readonly Lock _sync = new();
     private readonly Dictionary<long, Call> _calls = [];
@@ -57,7 +59,7 @@ public sealed class UnfinishedCalls
     public Call? FindOpenStaged(string? residentId, string? deviceRef, Func<Call, bool> match) => FindOpen(residentId, deviceRef, match, _staged);
 
     /// <summary>Stages a changed call in the writer's unit: everyone sees it once the batch commits; nobody if it does not.</summary>
-    public void Stage(WriteContext context, Call call)
+    public void Stage(IStoreUnit context, Call call)
     {
         var had = _staged.Remove(call.Id, out var previous);
         _staged[call.Id] = call;
@@ -109,7 +111,7 @@ public sealed class UnfinishedCalls
         lock (_sync)
         {
             var index = residentId is not null ? _byResident.GetValueOrDefault(residentId) : deviceRef is not null ? _byDevice.GetValueOrDefault(deviceRef) : null;
-            foreach (var id in index ?? [])
+            foreach (var id in index ?? NoCalls)
             {
                 if (changed?.ContainsKey(id) != true)
                 {

@@ -1,5 +1,5 @@
 using Telecare.Core.Signals;
-using Telecare.Gateway.Store;
+using Telecare.Core.Store;
 
 namespace Telecare.Gateway.Signals;
 
@@ -7,5 +7,5 @@ namespace Telecare.Gateway.Signals;
 public interface ISignalTriage
 {
     /// <summary>Must not throw for the signal's sake: a failure leaves the signal stored and untriaged.</summary>
-    void TriageNew(WriteContext context, StoredSignal signal);
+    void TriageNew(IStoreUnit unit, StoredSignal signal);
 }

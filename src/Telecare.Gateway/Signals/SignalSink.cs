@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Telecare.Core.Signals;
-using Telecare.Gateway.Store;
+using Telecare.Core.Store;
 
 namespace Telecare.Gateway.Signals;
 
@@ -13,13 +13,14 @@ namespace Telecare.Gateway.Signals;
 /// or changed are one commit, and the receipt means all of it is stored.
 /// </summary>
 public sealed class SignalSink(
-    StoreWriter writer,
+    IStoreWriter writer,
+    ISignalStore store,
     ISignalTriage triage,
     SignalMetrics metrics,
     IOptions<SignalOptions> options,
     TimeProvider time) : ISignalSink
 {
-    private readonly long _dedupeWindowMs = options.Value.DedupeWindowSeconds * 1000L;
+    private readonly TimeSpan _dedupeWindow = TimeSpan.FromSeconds(options.Value.DedupeWindowSeconds);
 
     public async ValueTask<SignalReceipt> SubmitAsync(IncomingSignal signal, CancellationToken cancellationToken = default)
     {
@@ -32,19 +33,19 @@ public sealed class SignalSink(
         return receipt;
     }
 
-    private SignalReceipt Store(WriteContext context, IncomingSignal signal, byte[] hash, DateTimeOffset receivedAt)
+    private SignalReceipt Store(IStoreUnit unit, IncomingSignal signal, byte[] hash, DateTimeOffset receivedAt)
     {
-        var receivedMs = receivedAt.ToUnixTimeMilliseconds();
-        if (SignalRecords.FindEarlier(context, signal, hash, receivedMs - _dedupeWindowMs) is { } earlier)
+        // Stored at millisecond precision: the receipt says what the store holds.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(receivedAt.ToUnixTimeMilliseconds());
+        if (store.FindEarlier(unit, signal, hash, at - _dedupeWindow) is { } earlier)
         {
-            return new SignalReceipt(earlier.Id, DateTimeOffset.FromUnixTimeMilliseconds(earlier.ReceivedMs), Duplicate: true);
+            return earlier;
         }
 
-        var id = SignalRecords.Insert(context, signal, hash, receivedMs, triaged: !signal.IsRejected);
-        var at = DateTimeOffset.FromUnixTimeMilliseconds(receivedMs);
+        var id = store.Insert(unit, signal, hash, at, triaged: !signal.IsRejected);
         if (!signal.IsRejected)
         {
-            triage.TriageNew(context, new StoredSignal(id, signal.Source, signal.DeviceRef, signal.EventType, signal.Restore, at,
+            triage.TriageNew(unit, new StoredSignal(id, signal.Source, signal.DeviceRef, signal.EventType, signal.Restore, at,
                 signal.DeviceTime, signal.Battery, signal.Zone, signal.DataJson));
         }
 

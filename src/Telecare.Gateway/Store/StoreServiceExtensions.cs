@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Telecare.Core.Calls;
 using Telecare.Core.ReadModels;
+using Telecare.Core.Signals;
+using Telecare.Core.Store;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.ReadModels;
 using Telecare.Gateway.Store.ReadModels;
@@ -34,6 +37,9 @@ public static class StoreServiceExtensions
         // The registry read model follows every commit of the writer, whoever wrote the rows.
         services.TryAddSingleton<IRegistryReadModel, RegistryReadModel>();
         services.TryAddSingleton<RegistryChangeTracker>();
+        services.TryAddSingleton<IStoreWriter>(provider => provider.GetRequiredService<StoreWriter>());
+        services.TryAddSingleton<ICallStore, SqliteCallStore>();
+        services.TryAddSingleton<ISignalStore, SqliteSignalStore>();
         services.TryAddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<StoreWriter>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Telecare.Core.Store;
 
 namespace Telecare.Gateway.Store;
 
@@ -14,14 +15,14 @@ namespace Telecare.Gateway.Store;
 /// take effect after the commit and before the receipts, so whoever is told "stored" also finds the change in memory.
 /// Statements are prepared once per connection (<see cref="PreparedStatements"/>).
 /// </summary>
-public sealed class StoreWriter : IAsyncDisposable
+public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
 {
     private readonly Channel<WriteItem> _queue;
     private readonly SqliteConnectionFactory _factory;
     private readonly StoreOptions _options;
     private readonly TimeProvider _time;
     private readonly StoreMetrics _metrics;
-    private readonly IReadOnlyList<IWriterObserver> _observers;
+    private readonly IWriterObserver[] _observers;
     private readonly Action<Exception> _afterCommitFailed;
     private readonly Thread _thread;
     private readonly List<WriteItem> _batch = [];
@@ -36,7 +37,7 @@ public sealed class StoreWriter : IAsyncDisposable
         _options = options;
         _time = time;
         _metrics = metrics;
-        _observers = observers ?? [];
+        _observers = [.. observers ?? []];
         _afterCommitFailed = afterCommitFailed ?? (_ => { });
         _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -82,6 +83,9 @@ public sealed class StoreWriter : IAsyncDisposable
         return await item.Completion.Task.ConfigureAwait(false);
     }
 
+    Task<T> IStoreWriter.ExecuteAsync<T>(Func<IStoreUnit, T> work, CancellationToken cancellationToken) =>
+        ExecuteAsync<T>(work, cancellationToken);
+
     public Task ExecuteAsync(Action<WriteContext> work, CancellationToken cancellationToken = default) =>
         ExecuteAsync<bool>(context => { work(context); return true; }, cancellationToken);
 
@@ -116,14 +120,12 @@ public sealed class StoreWriter : IAsyncDisposable
             {
                 if (connection is null)
                 {
-                    connection = TryOpen();
+                    (connection, statements) = TryOpen();
                     if (connection is null)
                     {
                         FailWaiting(_lastCommitError!);
                         continue;
                     }
-
-                    statements = new PreparedStatements(connection);
                 }
 
                 if (!CommitOneBatch(new WriteContext(connection, statements!)))
@@ -148,22 +150,27 @@ public sealed class StoreWriter : IAsyncDisposable
         return _queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    private SqliteConnection? TryOpen()
+    private (SqliteConnection?, PreparedStatements?) TryOpen()
     {
+        SqliteConnection? connection = null;
+        PreparedStatements? statements = null;
         try
         {
-            var connection = _factory.OpenWriter();
+            connection = _factory.OpenWriter();
+            statements = new PreparedStatements(connection);
             foreach (var observer in _observers)
             {
-                observer.Opened(connection);
+                observer.Opened(new WriteContext(connection, statements));
             }
 
-            return connection;
+            return (connection, statements);
         }
         catch (Exception ex)
         {
+            statements?.Dispose();
+            connection?.Dispose();
             SetHealth(ex);
-            return null;
+            return (null, null);
         }
     }
 

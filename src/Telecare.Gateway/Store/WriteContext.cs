@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Telecare.Core.Store;
 
 namespace Telecare.Gateway.Store;
 
@@ -9,7 +10,7 @@ namespace Telecare.Gateway.Store;
 /// unit (or a <see cref="TrySavepoint"/> inside it) is rolled back or the batch fails. Only the writer's thread
 /// touches a context.
 /// </summary>
-public sealed class WriteContext
+public sealed class WriteContext : IStoreUnit
 {
     private readonly PreparedStatements _statements;
     private readonly List<Action> _committed = [];

@@ -27,7 +27,7 @@ public sealed class ContactIdEventMap
     }
 
     /// <summary>
-    /// The default table: every code DOMAIN.md lists for telecare, in the shared event vocabulary.
+    /// The default table: every Contact ID code a telecare receiver sends, in the shared event vocabulary.
     /// </summary>
     public static ContactIdEventMap Default { get; } = new(new Dictionary<int, string>
     {

@@ -17,7 +17,7 @@ public sealed class SignalSinkTests : IAsyncLifetime
     {
         _store = new StoreFixture();
         var options = Options.Create(new SignalOptions { DedupeWindowSeconds = 60 });
-        _sink = new SignalSink(_store.Writer, _triage, new SignalMetrics(_store.Meters), options, _time);
+        _sink = new SignalSink(_store.Writer, new Telecare.Gateway.Store.SqliteSignalStore(new Telecare.Gateway.Store.ReadModels.RegistryChangeTracker(new Telecare.Gateway.ReadModels.RegistryReadModel())), _triage, new SignalMetrics(_store.Meters), options, _time);
         return Task.CompletedTask;
     }
 
@@ -116,6 +116,6 @@ public sealed class SignalSinkTests : IAsyncLifetime
     {
         public List<StoredSignal> Signals { get; } = [];
 
-        public void TriageNew(Telecare.Gateway.Store.WriteContext context, StoredSignal signal) => Signals.Add(signal);
+        public void TriageNew(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal) => Signals.Add(signal);
     }
 }

@@ -9,7 +9,7 @@ using Telecare.Protocols.Mqtt;
 
 namespace Telecare.Protocols.Tests.Mqtt;
 
-/// <summary>The firmware-sim device fleet against our broker, checked against DESIGN.md "MQTT device contract".</summary>
+/// <summary>The firmware-sim device fleet against our broker, checked against the MQTT device contract (README).</summary>
 public sealed partial class MqttDeviceSimulatorTests
 {
     private static readonly HashSet<string> Vocabulary =

@@ -5,7 +5,7 @@ using Telecare.Core.Calls;
 namespace Telecare.Gateway.Ingress.Mqtt;
 
 /// <summary>
-/// The payloads the gateway sends a device (DESIGN.md "MQTT device contract"): the ack on
+/// The payloads the gateway sends a device (the MQTT device contract in the README): the ack on
 /// <c>telecare/v1/{deviceId}/ack</c> and the retained config on <c>telecare/v1/{deviceId}/config</c>. Pure: no I/O, no clock.
 /// </summary>
 public static class DeviceMessages

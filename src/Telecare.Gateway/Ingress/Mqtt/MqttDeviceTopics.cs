@@ -1,6 +1,6 @@
 namespace Telecare.Gateway.Ingress.Mqtt;
 
-/// <summary>The topic names of the MQTT device contract (DESIGN.md): <c>telecare/v1/{deviceId}/{kind}</c>.</summary>
+/// <summary>The topic names of the MQTT device contract (README "Configuration", the MQTT device paragraphs): <c>telecare/v1/{deviceId}/{kind}</c>.</summary>
 public static class MqttDeviceTopics
 {
     public const string Root = "telecare/v1/";

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Telecare.Core.ReadModels;
 
@@ -9,18 +8,20 @@ namespace Telecare.Gateway.Store.ReadModels;
 /// writer's connection of every row a statement changes (the update hook); at the end of each kept unit the changed
 /// registry rows are read back inside the transaction and handed to the model once the batch has committed. A unit
 /// that is rolled back forgets its rows. The signal path's own device update (check-in time and battery) changes
-/// nothing the model holds and is written inside <see cref="Quiet"/>.
+/// nothing the model holds and is written inside <see cref="Quiet"/>. Each time the writer opens its connection (at
+/// start, and after a failed commit) the whole registry is read again, so the model starts from the store's truth.
 /// </summary>
 public sealed class RegistryChangeTracker(IRegistryReadModel model) : IWriterObserver
 {
     private readonly HashSet<(string Table, long Id)> _changed = [];
     private int _quiet;
 
-    public void Opened(SqliteConnection connection) =>
-        raw.sqlite3_update_hook(connection.Handle, OnRowChanged, null);
-
-    /// <summary>At the start of the first batch: the whole registry, read in the writer's own transaction.</summary>
-    public void Load(WriteContext context) => RegistryRows.LoadAll(context, model);
+    public void Opened(WriteContext context)
+    {
+        _changed.Clear();
+        raw.sqlite3_update_hook(context.Connection.Handle, OnRowChanged, null);
+        RegistryRows.LoadAll(context, model);
+    }
 
     public void UnitKept(WriteContext context)
     {

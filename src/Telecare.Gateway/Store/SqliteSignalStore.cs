@@ -1,13 +1,15 @@
 using Telecare.Core.Signals;
+using Telecare.Core.Store;
+using Telecare.Gateway.Store.ReadModels;
 
 namespace Telecare.Gateway.Store;
 
 /// <summary>Rows of the signals table: the sink's insert and dedupe look-up, and triage's marks. Times are Unix ms.</summary>
-public static class SignalRecords
+public sealed class SqliteSignalStore(RegistryChangeTracker registry) : ISignalStore
 {
     /// <summary>Stores a signal with its raw frame; <paramref name="triaged"/> says whether triage will run in this same unit.</summary>
-    public static long Insert(WriteContext context, IncomingSignal signal, ReadOnlySpan<byte> frameHash, long receivedMs, bool triaged) =>
-        context.Statement("""
+    public long Insert(IStoreUnit unit, IncomingSignal signal, ReadOnlySpan<byte> frameHash, DateTimeOffset receivedAt, bool triaged) =>
+        ((WriteContext)unit).Statement("""
             INSERT INTO signals (source, device_ref, sequence, frame_hash, event_type, restore, device_time, received_at,
                                  battery, zone, data_json, raw_frame, rejection_reason, triaged)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
@@ -19,7 +21,7 @@ public static class SignalRecords
             .Bind(5, signal.EventType)
             .Bind(6, signal.Restore)
             .Bind(7, signal.DeviceTime)
-            .Bind(8, receivedMs)
+            .Bind(8, receivedAt.ToUnixTimeMilliseconds())
             .Bind(9, signal.Battery)
             .Bind(10, signal.Zone)
             .Bind(11, signal.DataJson)
@@ -30,26 +32,27 @@ public static class SignalRecords
 
     /// <summary>
     /// The earlier copy of a retry: by (source, device, sequence) where the source numbers its signals, else by the raw
-    /// frame's hash since <paramref name="sinceMs"/>. Returns its id and receive time.
+    /// frame's hash since <paramref name="since"/>.
     /// </summary>
-    public static (long Id, long ReceivedMs)? FindEarlier(WriteContext context, IncomingSignal signal, ReadOnlySpan<byte> frameHash, long sinceMs)
+    public SignalReceipt? FindEarlier(IStoreUnit unit, IncomingSignal signal, ReadOnlySpan<byte> frameHash, DateTimeOffset since)
     {
+        var context = (WriteContext)unit;
         var query = signal.Sequence is { } sequence
             ? context.Statement("SELECT id, received_at FROM signals WHERE source = ?1 AND device_ref = ?2 AND sequence = ?3").Bind(3, sequence)
             : context.Statement("""
                 SELECT id, received_at FROM signals
                 WHERE frame_hash = ?3 AND received_at >= ?4 AND source = ?1 AND device_ref = ?2
                 ORDER BY id LIMIT 1
-                """).Bind(3, frameHash).Bind(4, sinceMs);
+                """).Bind(3, frameHash).Bind(4, since.ToUnixTimeMilliseconds());
         return query.Bind(1, (long)signal.Source).Bind(2, signal.DeviceRef).TryReadFirst(out var id, out var receivedMs)
-            ? (id, receivedMs)
+            ? new SignalReceipt(id, DateTimeOffset.FromUnixTimeMilliseconds(receivedMs), Duplicate: true)
             : null;
     }
 
     /// <summary>Signals committed but not triaged (acknowledged before a stop, or whose triage failed): finish them.</summary>
-    public static List<StoredSignal> Untriaged(WriteContext context)
+    public IReadOnlyList<StoredSignal> LoadUntriaged(IStoreUnit unit)
     {
-        using var command = context.Command("""
+        using var command = ((WriteContext)unit).Command("""
             SELECT id, source, device_ref, event_type, restore, received_at, device_time, battery, zone, data_json
             FROM signals WHERE triaged = 0 AND rejection_reason IS NULL ORDER BY id
             """);
@@ -67,20 +70,23 @@ public static class SignalRecords
     }
 
     /// <summary>The device was heard from: its check-in time (never moved back) and battery.</summary>
-    public static void CheckIn(WriteContext context, long deviceId, StoredSignal signal) =>
-        context.Statement("UPDATE devices SET last_checkin_at = MAX(IFNULL(last_checkin_at, 0), ?1), battery = COALESCE(?2, battery) WHERE id = ?3")
-            .Bind(1, signal.ReceivedAt.ToUnixTimeMilliseconds())
-            .Bind(2, signal.Battery)
-            .Bind(3, deviceId)
-            .Execute();
+    public void CheckIn(IStoreUnit unit, long deviceId, DateTimeOffset at, int? battery)
+    {
+        // Check-in time and battery are not in the registry read model: not a registry change.
+        using (registry.Quiet())
+        {
+            ((WriteContext)unit).Statement("UPDATE devices SET last_checkin_at = MAX(IFNULL(last_checkin_at, 0), ?1), battery = COALESCE(?2, battery) WHERE id = ?3")
+                .Bind(1, at.ToUnixTimeMilliseconds())
+                .Bind(2, battery)
+                .Bind(3, deviceId)
+                .Execute();
+        }
+    }
 
-    public static void MarkTriaged(WriteContext context, long signalId, long? callId) =>
-        context.Statement("UPDATE signals SET triaged = 1, call_id = COALESCE(?2, call_id) WHERE id = ?1").Bind(1, signalId).Bind(2, callId).Execute();
-
-    /// <summary>The signal and the call it raised or changed.</summary>
-    public static void LinkToCall(WriteContext context, long signalId, long callId) => MarkTriaged(context, signalId, callId);
+    public void MarkTriaged(IStoreUnit unit, long signalId, long? callId) =>
+        ((WriteContext)unit).Statement("UPDATE signals SET triaged = 1, call_id = COALESCE(?2, call_id) WHERE id = ?1").Bind(1, signalId).Bind(2, callId).Execute();
 
     /// <summary>Triage failed: the signal stays for the next start's catch-up.</summary>
-    public static void MarkUntriaged(WriteContext context, long signalId) =>
-        context.Statement("UPDATE signals SET triaged = 0 WHERE id = ?1").Bind(1, signalId).Execute();
+    public void MarkUntriaged(IStoreUnit unit, long signalId) =>
+        ((WriteContext)unit).Statement("UPDATE signals SET triaged = 0 WHERE id = ?1").Bind(1, signalId).Execute();
 }
