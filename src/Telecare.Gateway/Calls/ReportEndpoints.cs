@@ -6,6 +6,7 @@ using Telecare.Core.Calls;
 using Telecare.Core.Reports;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Admin;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;
 

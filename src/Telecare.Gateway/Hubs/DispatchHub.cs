@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Telecare.Core.Accounts;
 using Telecare.Core.Calls;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Calls;

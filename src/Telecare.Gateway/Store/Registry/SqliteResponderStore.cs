@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Telecare.Core.Accounts;
 using Telecare.Core.Audit;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Security;
 using Telecare.Gateway.Store.Audit;
 
 namespace Telecare.Gateway.Store.Registry;
