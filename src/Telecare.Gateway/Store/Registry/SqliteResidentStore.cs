@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Telecare.Core.Audit;
 using Telecare.Core.Registry;
 using Telecare.Core.Timers;
-using Telecare.Gateway.Calls;
 using Telecare.Gateway.Store.Audit;
 
 namespace Telecare.Gateway.Store.Registry;

@@ -25,6 +25,19 @@ internal sealed class SqliteResponderStore(StoreWriter writer, SqliteConnectionF
         }
     }
 
+    public async ValueTask<bool> SetOnDutyAsync(long id, bool onDuty, string actor, CancellationToken cancellationToken = default) =>
+        await writer.ExecuteAsync(context =>
+        {
+            using var command = context.Command("UPDATE responders SET on_duty = $duty WHERE id = $id", ("$duty", onDuty ? 1 : 0), ("$id", id));
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            AuditTrail.Append(context, time.GetUtcNow(), actor, onDuty ? AuditActions.ResponderOnDuty : AuditActions.ResponderOffDuty, $"responder/{id}");
+            return true;
+        }, cancellationToken);
+
     private (SaveOutcome Outcome, long Id) Save(WriteContext context, long? id, ResponderDraft responder, string actor)
     {
         if (responder.ZoneId is { } zone && !SqliteRegistryChecks.ZoneExists(context, zone))
