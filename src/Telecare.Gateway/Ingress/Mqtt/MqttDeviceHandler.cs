@@ -6,9 +6,9 @@ using Telecare.Protocols.Mqtt;
 namespace Telecare.Gateway.Ingress.Mqtt;
 
 /// <summary>
-/// The gateway's side of the embedded broker (DESIGN.md "MQTT device contract"): devices sign in with their id and
-/// secret, may only use topics under <c>telecare/v1/{their id}/</c> (reading, not writing, the gateway's ack and config), and a PUBLISH is acknowledged only after the
-/// signal sink's durable receipt (<see cref="MqttSignalIntake"/>).
+/// The gateway's side of the embedded broker: devices sign in with their id and secret (checked against its hash,
+/// never logged), may only use topics under <c>telecare/v1/{their id}/</c> (reading, not writing, the gateway's ack
+/// and config), and a PUBLISH is acknowledged only after the signal sink's durable receipt (<see cref="MqttSignalIntake"/>).
 /// </summary>
 public sealed partial class MqttDeviceHandler(
     MqttSignalIntake intake,
