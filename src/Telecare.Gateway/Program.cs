@@ -1,4 +1,5 @@
 using Telecare.Gateway.Admin;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Calls;
 using Telecare.Gateway.Demo;
 using Telecare.Gateway.Health;

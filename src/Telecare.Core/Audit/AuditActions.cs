@@ -8,6 +8,7 @@ public static class AuditActions
     public const string ResidentCreate = "resident.create";
     public const string ResidentUpdate = "resident.update";
     public const string ResidentAccessDetailsReveal = "resident.access-details.reveal";
+    public const string ResidentAccessDetailsDeliver = "resident.access-details.deliver";
     public const string ResidentExpectedActivitySet = "resident.expected-activity.set";
     public const string DeviceRegister = "device.register";
     public const string DeviceUpdate = "device.update";
@@ -16,6 +17,8 @@ public static class AuditActions
     public const string DeviceRetire = "device.retire";
     public const string ResponderCreate = "responder.create";
     public const string ResponderUpdate = "responder.update";
+    public const string ResponderOnDuty = "responder.on-duty";
+    public const string ResponderOffDuty = "responder.off-duty";
     public const string UserCreate = "user.create";
     public const string UserDisable = "user.disable";
     public const string ApiKeyCreate = "api-key.create";

@@ -11,6 +11,12 @@ public interface IDeviceStore
 
     ValueTask<Device?> GetAsync(long id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A call's devices: the resident's (none when <paramref name="residentId"/> is null) and <paramref name="deviceId"/>
+    /// whoever holds it, retired ones too, by type and device id.
+    /// </summary>
+    ValueTask<IReadOnlyList<Device>> ListForCallAsync(long? residentId, string? deviceId, CancellationToken cancellationToken = default);
+
     /// <summary><see cref="SaveOutcome.ResidentMissing"/>, or <see cref="SaveOutcome.Duplicate"/> when the device id or receiver account is taken.</summary>
     ValueTask<SaveResult<Device>> RegisterAsync(DeviceRegistration device, string actor, CancellationToken cancellationToken = default);
 

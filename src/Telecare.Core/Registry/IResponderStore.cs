@@ -13,4 +13,7 @@ public interface IResponderStore
     /// <see cref="SaveOutcome.UserNotResponder"/>, or <see cref="SaveOutcome.Duplicate"/> when the user is linked to another responder.
     /// </summary>
     ValueTask<SaveResult<Responder>> SaveAsync(long? id, ResponderDraft responder, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>The responder's own tap on or off duty, audited in the same commit; false when there is no such responder.</summary>
+    ValueTask<bool> SetOnDutyAsync(long id, bool onDuty, string actor, CancellationToken cancellationToken = default);
 }

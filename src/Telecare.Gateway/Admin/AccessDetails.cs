@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Telecare.Core.Registry;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
-using Telecare.Gateway.Store.Registry;
 
 namespace Telecare.Gateway.Admin;
 
@@ -16,11 +14,6 @@ public static class AccessDetails
 
     public static async Task<Revealed> RevealAsync(IResidentStore residents, ResidentSecrets secrets, ClaimsPrincipal actor, long residentId, string? via = null) =>
         Unprotect(await residents.RevealAccessDetailsAsync(residentId, AuditActor.Of(actor), via), secrets);
-
-    /// <summary>For the dispatch hub, which holds the writer rather than <see cref="IResidentStore"/>; remove once it takes the port.</summary>
-    public static async Task<Revealed> RevealAsync(
-        StoreWriter writer, ResidentSecrets secrets, TimeProvider time, ClaimsPrincipal actor, long residentId, string? via = null) =>
-        Unprotect(await SqliteResidentStore.RevealAccessDetailsAsync(writer, time, residentId, AuditActor.Of(actor), via), secrets);
 
     private static Revealed Unprotect(RevealedAccessDetails revealed, ResidentSecrets secrets) =>
         new(revealed.Found, revealed.Found ? secrets.Unprotect(revealed.ProtectedText) : null);

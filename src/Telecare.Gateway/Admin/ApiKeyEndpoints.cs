@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Accounts;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Admin;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Registry;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 

@@ -1,5 +1,6 @@
 using Telecare.Core.Registry;
 using Telecare.Core.Timers;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Admin;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Registry;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Admin;
@@ -9,7 +10,7 @@ namespace Telecare.Gateway.Admin;
 /// details are protected at rest; access details are never in a normal read, only revealed on request, and every
 /// reveal is audited.
 /// </summary>
-public static partial class ResidentEndpoints
+public static class ResidentEndpoints
 {
     public sealed class ContactRequest
     {
@@ -141,7 +142,7 @@ public static partial class ResidentEndpoints
         };
     }
 
-    internal static ContactView View(Contact c) => new(c.Id, c.Name, c.Relationship, c.Phone, c.IsKeyholder, c.Priority);
+    private static ContactView View(Contact c) => new(c.Id, c.Name, c.Relationship, c.Phone, c.IsKeyholder, c.Priority);
 
     private static ResidentView View(Resident r, ResidentSecrets secrets) =>
         new(r.Id, r.ZoneId, r.ZoneName, r.FirstName, r.LastName, r.Address, r.Postcode, r.Phone, r.DateOfBirth, r.Flags,

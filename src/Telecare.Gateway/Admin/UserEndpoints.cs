@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Accounts;
 using Telecare.Core.Registry;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Admin;

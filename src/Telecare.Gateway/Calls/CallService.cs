@@ -21,6 +21,7 @@ public sealed partial class CallService(
     IStoreWriter writer,
     ICallStore store,
     ISignalStore signals,
+    ITimerStore timerStore,
     CallDirectory directory,
     CompiledTriageRules rules,
     ICallNotifier notifier,
@@ -91,7 +92,7 @@ public sealed partial class CallService(
         return writer.ExecuteAsync(context =>
         {
             EnsureStarted(context);
-            void MarkRaised(long callId) => ExpectedActivityRecords.MarkRaised(context, residentId, due.ExpectationName!, occurrence, callId);
+            void MarkRaised(long callId) => timerStore.MarkRaised(context, residentId, due.ExpectationName!, occurrence, callId);
             if (_unfinished.FindOpenStaged(due.ResidentId, null, c => !c.IsTechnical) is { } open)
             {
                 var note = new CallCommand(CallAction.AddNote, Actor.System, time.GetUtcNow()) { Note = $"wellbeing: {due.Reason}", Priority = due.Priority };

@@ -1,12 +1,12 @@
+using Telecare.Core.Registry;
 using Telecare.Core.Timers;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
 
 /// <summary>The targets calls are held to: the configured ones, with each zone's own attendance target from the store.</summary>
 internal static class CallTargets
 {
-    public static TimerOptions Load(CallOptions settings, SqliteConnectionFactory store)
+    public static async ValueTask<TimerOptions> LoadAsync(CallOptions settings, IZoneStore zones, CancellationToken cancellationToken = default)
     {
         var targets = new TimerOptions
         {
@@ -16,13 +16,9 @@ internal static class CallTargets
             Attendance = TimeSpan.FromMinutes(settings.AttendanceMinutes),
             CheckInTolerance = TimeSpan.FromSeconds(settings.CheckInToleranceSeconds),
         };
-        using var connection = store.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, attendance_target_minutes FROM zones";
-        using var r = command.ExecuteReader();
-        while (r.Read())
+        foreach (var zone in await zones.ListAsync(cancellationToken))
         {
-            targets.AttendanceByZone[r.GetString(0)] = TimeSpan.FromMinutes(r.GetInt32(1));
+            targets.AttendanceByZone[zone.Name] = TimeSpan.FromMinutes(zone.AttendanceTargetMinutes);
         }
 
         return targets;

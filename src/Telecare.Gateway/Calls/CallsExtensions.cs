@@ -20,6 +20,7 @@ public static class CallsExtensions
         services.AddSingleton<CallService>();
         services.AddSingleton<ISignalTriage>(provider => provider.GetRequiredService<CallService>());
         services.AddSingleton<AssignmentService>();
+        services.AddSingleton<CallPanel>();
         services.AddSingleton<ConsoleMetrics>();
         services.AddHostedService<CallStartup>();
         services.AddHostedService<TimerService>();

@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Telecare.Core.Calls;
+using Telecare.Core.Registry;
 using Telecare.Core.Reports;
 using Telecare.Core.Triage;
-using Telecare.Gateway.Admin;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
 
@@ -23,34 +22,34 @@ public static class ReportEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var reports = api.MapGroup("/reports").WithTags("Reports").RequireAuthorization(Policies.Reports);
-        reports.MapGet("/kpi", (HttpContext http, DateTimeOffset? from, DateTimeOffset? to, string? zone, string? format,
-            SqliteConnectionFactory store, CompiledTriageRules rules, IOptions<CallOptions> options, TimeProvider time) =>
+        reports.MapGet("/kpi", async (HttpContext http, DateTimeOffset? from, DateTimeOffset? to, string? zone, string? format,
+            IReportStore store, IZoneStore zones, CompiledTriageRules rules, IOptions<CallOptions> options, TimeProvider time) =>
         {
             if (Period(from, to, time) is not { } period)
             {
                 return JsonBody.Invalid("to", "must be after from");
             }
 
-            var report = Load(store, period.From, period.To).Compute(zone, Options(rules, options, store));
+            var report = (await LoadAsync(store, period.From, period.To)).Compute(zone, await OptionsAsync(rules, options, zones));
             return WantsCsv(http, format) ? Results.Text(ToCsv(report), "text/csv", Encoding.UTF8) : Results.Ok(report);
         });
-        reports.MapGet("/kpi/zones", (HttpContext http, DateTimeOffset? from, DateTimeOffset? to, string? format,
-            SqliteConnectionFactory store, CompiledTriageRules rules, IOptions<CallOptions> options, TimeProvider time) =>
+        reports.MapGet("/kpi/zones", async (HttpContext http, DateTimeOffset? from, DateTimeOffset? to, string? format,
+            IReportStore store, IZoneStore zones, CompiledTriageRules rules, IOptions<CallOptions> options, TimeProvider time) =>
         {
             if (Period(from, to, time) is not { } period)
             {
                 return JsonBody.Invalid("to", "must be after from");
             }
 
-            var records = Load(store, period.From, period.To);
-            var kpi = Options(rules, options, store);
+            var records = await LoadAsync(store, period.From, period.To);
+            var kpi = await OptionsAsync(rules, options, zones);
             var view = new ZoneReportView(period.From, period.To, records.Compute(null, kpi),
-                [.. ZoneNames(store).Select(name => records.Compute(name, kpi))]);
+                [.. (await zones.ListAsync()).Select(z => records.Compute(z.Name, kpi))]);
             return WantsCsv(http, format) ? Results.Text(ToCsv(view), "text/csv", Encoding.UTF8) : Results.Ok(view);
         });
     }
 
-    private sealed record Records(List<KpiCallRecord> Calls, List<KpiSignalRecord> Signals, DateTimeOffset From, DateTimeOffset To)
+    private sealed record Records(IReadOnlyList<KpiCallRecord> Calls, IReadOnlyList<KpiSignalRecord> Signals, DateTimeOffset From, DateTimeOffset To)
     {
         public KpiReport Compute(string? zone, KpiOptions options) => KpiCalculator.Compute(Calls, Signals, From, To, zone, options);
     }
@@ -67,58 +66,11 @@ public static class ReportEndpoints
         string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
         || http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
 
-    private static KpiOptions Options(CompiledTriageRules rules, IOptions<CallOptions> options, SqliteConnectionFactory store) =>
-        new() { TimeZone = rules.TimeZone, Targets = CallTargets.Load(options.Value, store) };
+    private static async ValueTask<KpiOptions> OptionsAsync(CompiledTriageRules rules, IOptions<CallOptions> options, IZoneStore zones) =>
+        new() { TimeZone = rules.TimeZone, Targets = await CallTargets.LoadAsync(options.Value, zones) };
 
-    private static List<string> ZoneNames(SqliteConnectionFactory store)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, "SELECT name FROM zones ORDER BY name");
-        using var r = command.ExecuteReader();
-        var names = new List<string>();
-        while (r.Read())
-        {
-            names.Add(r.GetString(0));
-        }
-
-        return names;
-    }
-
-    private static Records Load(SqliteConnectionFactory store, DateTimeOffset from, DateTimeOffset to)
-    {
-        using var connection = store.OpenReader();
-        var calls = new List<KpiCallRecord>();
-        using (var command = Db.Query(connection, "SELECT id FROM calls WHERE raised_at >= $from AND raised_at < $to ORDER BY id",
-                   ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds())))
-        using (var r = command.ExecuteReader())
-        {
-            var ids = new List<long>();
-            while (r.Read())
-            {
-                ids.Add(r.GetInt64(0));
-            }
-
-            r.Close();
-            calls.AddRange(ids.Select(id => CallRecords.LoadOne(connection, id)).OfType<Call>().Select(KpiCallRecord.From));
-        }
-
-        var signals = new List<KpiSignalRecord>();
-        using (var command = Db.Query(connection, """
-                   SELECT s.event_type, s.restore, s.received_at, z.name, s.device_ref
-                   FROM signals s LEFT JOIN devices d ON d.device_id = s.device_ref LEFT JOIN residents r ON r.id = d.resident_id
-                   LEFT JOIN zones z ON z.id = r.zone_id
-                   WHERE s.received_at >= $from AND s.received_at < $to AND s.rejection_reason IS NULL
-                   """, ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds())))
-        using (var r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                signals.Add(new KpiSignalRecord(r.GetString(0), r.GetInt64(1) == 1, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.Str(3), r.Str(4)));
-            }
-        }
-
-        return new Records(calls, signals, from, to);
-    }
+    private static async ValueTask<Records> LoadAsync(IReportStore store, DateTimeOffset from, DateTimeOffset to) =>
+        new(await store.CallsRaisedAsync(from, to), await store.SignalsReceivedAsync(from, to), from, to);
 
     /// <summary>One "name,value" row per figure, flattening nested figures with dotted names.</summary>
     internal static string ToCsv(KpiReport report)

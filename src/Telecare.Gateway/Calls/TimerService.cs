@@ -1,11 +1,10 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Telecare.Core.Calls;
+using Telecare.Core.Registry;
 using Telecare.Core.Signals;
 using Telecare.Core.Timers;
 using Telecare.Core.Triage;
 using Telecare.Gateway.Hosting;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Calls;
 
@@ -18,7 +17,8 @@ namespace Telecare.Gateway.Calls;
 public sealed partial class TimerService(
     CallService calls,
     ISignalSink sink,
-    SqliteConnectionFactory store,
+    ITimerStore store,
+    IZoneStore zones,
     CompiledTriageRules rules,
     IOptions<CallOptions> options,
     ICallNotifier notifier,
@@ -39,13 +39,13 @@ public sealed partial class TimerService(
 
     private async Task RoundAsync(CancellationToken stoppingToken)
     {
-        var timers = new DueTimers(CallTargets.Load(options.Value, store), rules.TimeZone, time);
-        var watched = Watched();
-        var snapshot = new TimerSnapshot(calls.Unfinished(), Devices(), [.. watched.Select(w => w.Activity)]);
+        var timers = new DueTimers(await CallTargets.LoadAsync(options.Value, zones, stoppingToken), rules.TimeZone, time);
+        var watched = await store.WatchedResidentsAsync(time.GetUtcNow(), stoppingToken);
+        var snapshot = new TimerSnapshot(calls.Unfinished(), await DevicesAsync(stoppingToken), [.. watched.Select(w => w.Activity)]);
         foreach (var due in timers.Collect(snapshot))
         {
             if (due.ResidentId is { } resident && due.ExpectationName is not null
-                && watched.Find(w => w.Activity.ResidentId == resident) is { } rulesOf && due.DueAt < rulesOf.RulesSetAt)
+                && watched.FirstOrDefault(w => w.Activity.ResidentId == resident) is { } rulesOf && due.DueAt < rulesOf.RulesSetAt)
             {
                 // An occurrence that fell due before its rule was set (a 10:00 deadline set at 11:00) is not raised.
                 continue;
@@ -61,7 +61,7 @@ public sealed partial class TimerService(
             }
         }
 
-        await timers.DelayUntilNextAsync(snapshot with { OpenCalls = calls.Unfinished(), Devices = Devices() }, MaxWait, stoppingToken);
+        await timers.DelayUntilNextAsync(snapshot with { OpenCalls = calls.Unfinished(), Devices = await DevicesAsync(stoppingToken) }, MaxWait, stoppingToken);
     }
 
     private async Task ActAsync(DueTimer due, CancellationToken cancellationToken)
@@ -117,28 +117,9 @@ public sealed partial class TimerService(
         _ => "attendance",
     };
 
-    /// <summary>Active devices with a check-in interval that have been heard from at least once.</summary>
-    private List<DeviceCheckIn> Devices()
-    {
-        using var connection = store.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT d.device_id, d.last_checkin_at, d.checkin_interval_seconds, d.resident_id, z.name
-            FROM devices d LEFT JOIN residents r ON r.id = d.resident_id LEFT JOIN zones z ON z.id = r.zone_id
-            WHERE d.status = 'active' AND d.checkin_interval_seconds IS NOT NULL AND d.last_checkin_at IS NOT NULL
-            """;
-        using var r = command.ExecuteReader();
-        var devices = new List<DeviceCheckIn>();
-        while (r.Read())
-        {
-            var deviceRef = r.GetString(0);
-            var last = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1));
-            devices.Add(new DeviceCheckIn(deviceRef, last, TimeSpan.FromSeconds(r.GetInt32(2)), _reported.Contains((deviceRef, last)),
-                r.IsDBNull(3) ? null : r.GetInt64(3).ToString(CultureInfo.InvariantCulture), r.IsDBNull(4) ? null : r.GetString(4)));
-        }
-
-        return devices;
-    }
+    /// <summary>Active devices with a check-in interval that have been heard from at least once, each marked if its silence is reported.</summary>
+    private async ValueTask<List<DeviceCheckIn>> DevicesAsync(CancellationToken cancellationToken) =>
+        [.. (await store.DeviceCheckInsAsync(cancellationToken)).Select(d => _reported.Contains((d.DeviceRef, d.LastCheckInAt)) ? d with { OfflineReported = true } : d)];
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Call {CallId}: target breached ({Target})")]
     private static partial void LogBreach(ILogger logger, long callId, string target);
@@ -148,13 +129,6 @@ public sealed partial class TimerService(
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Wellbeing concern on call {CallId} (raised, or noted on the resident's open call): {Reason}")]
     private static partial void LogWellbeing(ILogger logger, long callId, string reason);
-
-    /// <summary>Residents with expected-activity rules and what their sensors last showed.</summary>
-    private List<ExpectedActivityRecords.Watched> Watched()
-    {
-        using var connection = store.OpenReader();
-        return ExpectedActivityRecords.Load(connection, time.GetUtcNow());
-    }
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "Timer {Kind} could not be acted on: {Reason}")]
     private static partial void LogTimerFailed(ILogger logger, Exception exception, DueTimerKind kind, string reason);

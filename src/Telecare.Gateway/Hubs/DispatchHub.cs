@@ -2,12 +2,13 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Telecare.Core.Accounts;
 using Telecare.Core.Calls;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Admin;
 using Telecare.Gateway.Calls;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Hubs;
 
@@ -21,7 +22,7 @@ public sealed partial class DispatchHub(
     CallService calls,
     CallDirectory directory,
     AssignmentService assignments,
-    StoreWriter writer,
+    IResidentStore residents,
     ResidentSecrets secrets,
     IOptions<CallOptions> options,
     ConsoleMetrics metrics,
@@ -91,7 +92,7 @@ public sealed partial class DispatchHub(
     /// <summary>Key-safe and access notes, on request only; the reveal is audited in the same commit.</summary>
     [Authorize(Policy = Policies.HandleCalls)]
     public async Task<string?> RevealAccessDetails(long residentId) =>
-        await AccessDetails.RevealAsync(writer, secrets, time, Context.User!, residentId, "dispatch console") is { Found: true } revealed
+        await AccessDetails.RevealAsync(residents, secrets, Context.User!, residentId, "dispatch console") is { Found: true } revealed
             ? revealed.Text
             : throw new HubException($"Resident {residentId} does not exist.");
 

@@ -2,21 +2,20 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telecare.Core.Calls;
-using Telecare.Gateway.Admin;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Calls;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 
 namespace Telecare.Gateway.Hubs;
 
 /// <summary>/hubs/responder: one responder's phone. It joins only its own group, so it only ever receives its own assignments.</summary>
 [Authorize(Policy = Policies.Respond)]
-public sealed class ResponderHub(AssignmentService assignments, StoreWriter writer, SqliteConnectionFactory store, ConsoleMetrics metrics, TimeProvider time) : Hub<IResponderClient>
+public sealed class ResponderHub(AssignmentService assignments, IResponderStore responders, ConsoleMetrics metrics, TimeProvider time) : Hub<IResponderClient>
 {
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, ResponderPhones.Group(ResponderId()));
-        await Clients.Caller.Snapshot(GetSnapshot());
+        await Clients.Caller.Snapshot(await GetSnapshot());
         await base.OnConnectedAsync();
         // Counted once the console is really in: a refused connection is never disconnected.
         metrics.ResponderConnected();
@@ -29,28 +28,17 @@ public sealed class ResponderHub(AssignmentService assignments, StoreWriter writ
     }
 
     [Authorize(Policy = Policies.Respond)]
-    public ResponderSnapshot GetSnapshot()
+    public async Task<ResponderSnapshot> GetSnapshot()
     {
         var id = ResponderId();
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, "SELECT name, on_duty FROM responders WHERE id = $id", ("$id", id));
-        using var r = command.ExecuteReader();
-        var (name, onDuty) = r.Read() ? (r.GetString(0), r.GetInt64(1) == 1) : ("?", false);
-        return new ResponderSnapshot(id, name, onDuty, assignments.Current(id), [.. CallOutcomeCatalog.Default.All.Select(o => o.Code)], time.GetUtcNow());
+        var (name, onDuty) = await responders.GetAsync(id) is { } responder ? (responder.Name, responder.OnDuty) : ("?", false);
+        return new ResponderSnapshot(id, name, onDuty, await assignments.CurrentAsync(id), [.. CallOutcomeCatalog.Default.All.Select(o => o.Code)], time.GetUtcNow());
     }
 
     [Authorize(Policy = Policies.Respond)]
     public async Task<bool> SetOnDuty(bool onDuty)
     {
-        var id = ResponderId();
-        await writer.ExecuteAsync(context =>
-        {
-            using var command = context.Command("UPDATE responders SET on_duty = $duty WHERE id = $id");
-            command.Parameters.AddWithValue("$duty", onDuty ? 1 : 0);
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
-            Audit.Write(context, time.GetUtcNow(), Context.User!, onDuty ? "responder.on-duty" : "responder.off-duty", $"responder/{id}");
-        });
+        await responders.SetOnDutyAsync(ResponderId(), onDuty, AuditActor.Of(Context.User!));
         return onDuty;
     }
 

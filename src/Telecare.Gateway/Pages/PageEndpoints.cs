@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Pages;

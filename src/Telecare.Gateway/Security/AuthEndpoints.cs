@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Telecare.Gateway.Admin;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Hosting;
 
 namespace Telecare.Gateway.Security;

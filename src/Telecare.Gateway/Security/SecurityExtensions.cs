@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Store;
 

@@ -1,14 +1,22 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telecare.Core.Accounts;
+using Telecare.Core.Assignments;
+using Telecare.Core.History;
 using Telecare.Core.Registry;
+using Telecare.Core.Reports;
+using Telecare.Core.Timers;
 using Telecare.Gateway.Store.Accounts;
+using Telecare.Gateway.Store.Assignments;
+using Telecare.Gateway.Store.History;
 using Telecare.Gateway.Store.Registry;
+using Telecare.Gateway.Store.Reports;
+using Telecare.Gateway.Store.Timers;
 
 namespace Telecare.Gateway.Store;
 
 internal static class SqliteStoreExtensions
 {
-    /// <summary>The SQLite implementations of the registry and account ports (they share the writer and the reader pool).</summary>
+    /// <summary>The SQLite implementations of Core's store ports (they share the writer and the reader pool).</summary>
     public static IServiceCollection AddSqliteStores(this IServiceCollection services)
     {
         services.TryAddSingleton<IZoneStore, SqliteZoneStore>();
@@ -18,6 +26,14 @@ internal static class SqliteStoreExtensions
         services.TryAddSingleton<IRegistryImport, SqliteRegistryImport>();
         services.TryAddSingleton<IUserStore, SqliteUserStore>();
         services.TryAddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.TryAddSingleton<IDeviceLinkStore, SqliteDeviceLinkStore>();
+        services.TryAddSingleton<ICallHistory, SqliteCallHistory>();
+        services.TryAddSingleton<IReportStore, SqliteReportStore>();
+        services.TryAddSingleton<ITimerStore, SqliteTimerStore>();
+        // One instance behind both faces: the reads, and the writes that join a call transition's unit.
+        services.TryAddSingleton<SqliteAssignmentStore>();
+        services.TryAddSingleton<IAssignmentStore>(provider => provider.GetRequiredService<SqliteAssignmentStore>());
+        services.TryAddSingleton<IAssignmentWrites>(provider => provider.GetRequiredService<SqliteAssignmentStore>());
         return services;
     }
 }

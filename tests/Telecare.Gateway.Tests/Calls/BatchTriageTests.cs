@@ -2,9 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Accounts;
 using Telecare.Core.Signals;
-using Telecare.Gateway.Store;
 using Telecare.Gateway.Security;
+using Telecare.Gateway.Store;
 using Telecare.Gateway.Tests.Support;
 
 namespace Telecare.Gateway.Tests.Calls;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Calls;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Demo;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;

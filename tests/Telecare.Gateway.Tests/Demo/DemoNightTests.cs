@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Telecare.Core.Accounts;
 using Telecare.FirmwareSim.Demo;
 using Telecare.Gateway.Demo;
 using Telecare.Gateway.Security;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;
 

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;
 
@@ -189,6 +190,36 @@ public sealed class CallFlowTests : IAsyncLifetime
         var assignment = _factory.Scalar($"SELECT id FROM assignments WHERE call_id = {callId}");
         var refused = await Assert.ThrowsAsync<HubInvocationException>(() => rob.InvokeAsync("Accept", assignment));
         Assert.Contains("not yours", refused.Message);
+    }
+
+    [Fact]
+    public async Task Reassigning_withdraws_the_first_offer_and_each_delivery_of_access_details_and_each_duty_tap_is_audited()
+    {
+        await using var console = await _factory.HubAsync("/hubs/dispatch", Roles.Handler);
+        await using var rita = await _factory.HubAsync("/hubs/responder", cookie: _ritaCookie);
+        await rita.WaitForAsync("Snapshot");
+        await Signal("pendant-77", 60, "pendant.press");
+        var callId = (await console.WaitForAsync("CallRaised")).GetProperty("id").GetInt64();
+        await console.InvokeAsync("Claim", callId);
+        await console.InvokeAsync("AssignResponder", callId, _rita);
+        var first = (await rita.WaitForAsync("AssignmentOffered")).GetProperty("id").GetInt64();
+        await console.InvokeAsync("AssignResponder", callId, _rob);
+
+        await rita.WaitForAsync("AssignmentWithdrawn");
+        Assert.Equal(1, _factory.Scalar($"SELECT COUNT(*) FROM assignments WHERE id = {first} AND state = 'Withdrawn'"));
+        Assert.Equal(1, _factory.Scalar($"SELECT COUNT(*) FROM assignments WHERE call_id = {callId} AND state = 'Offered' AND responder_id = {_rob}"));
+        foreach (var responder in new[] { _rita, _rob })
+        {
+            Assert.Equal(1, _factory.Scalar($"""
+                SELECT COUNT(*) FROM audit WHERE action = 'resident.access-details.deliver' AND actor = 'Responder:{responder}'
+                    AND target = 'resident/{_resident}' AND detail = 'call {callId}'
+                """));
+        }
+
+        Assert.False(await rita.InvokeAsync<bool>("SetOnDuty", false));
+        Assert.False((await rita.InvokeAsync<JsonElement>("GetSnapshot")).GetProperty("onDuty").GetBoolean());
+        Assert.Equal(1, _factory.Scalar($"SELECT COUNT(*) FROM audit WHERE action = 'responder.off-duty' AND actor = 'rita' AND target = 'responder/{_rita}'"));
+        Assert.Empty((await rita.InvokeAsync<JsonElement>("GetSnapshot")).GetProperty("assignments").EnumerateArray());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Calls;
 using Telecare.Gateway.Hubs;
 using Telecare.Gateway.Security;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;
 

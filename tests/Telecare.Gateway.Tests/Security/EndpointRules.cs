@@ -1,3 +1,4 @@
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 
 namespace Telecare.Gateway.Tests.Security;

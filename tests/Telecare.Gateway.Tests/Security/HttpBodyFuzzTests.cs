@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Telecare.Core.Accounts;
 using Telecare.FirmwareSim.Fuzz;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;
 

@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 using Telecare.Core.Calls;
-using Telecare.Core.Signals;
-using Telecare.Gateway.Admin;
-using Telecare.Gateway.Store;
+using Telecare.Core.Registry;
 
 namespace Telecare.Gateway.Ingress.Mqtt;
 
@@ -15,7 +13,7 @@ namespace Telecare.Gateway.Ingress.Mqtt;
 /// </summary>
 public sealed partial class DeviceOutboxService(
     IDeviceNotifier notifier,
-    SqliteConnectionFactory store,
+    IDeviceLinkStore devices,
     TimeProvider time,
     ILogger<DeviceOutboxService> logger) : BackgroundService
 {
@@ -44,8 +42,6 @@ public sealed partial class DeviceOutboxService(
     private sealed record ConfigWork(string DeviceId) : Work(DeviceId);
 
     private sealed record RepublishWork() : Work("(all)");
-
-    private sealed record ConfigRow(long RowId, string DeviceId, bool Active, int? HeartbeatSeconds, DateTimeOffset? TestModeUntil);
 
     /// <summary>
     /// A call moved (already committed): tells the device whose alarm raised it when a handler answered or a responder
@@ -139,14 +135,15 @@ public sealed partial class DeviceOutboxService(
             switch (work)
             {
                 case AckWork ack:
-                    if (AckSequence(ack) is (true, var sequence))
+                    // Only to the device whose own signal raised the call (not the gateway's, such as a missed check-in), while it is active.
+                    if (ack.SignalId is { } signalId && await devices.FindOwnSignalAsync(ack.DeviceId, signalId, linked.Token) is { Found: true } own)
                     {
-                        await notifier.PublishAckAsync(ack.DeviceId, DeviceMessages.Ack(sequence, ack.Status, ack.CallId, ack.At), linked.Token);
+                        await notifier.PublishAckAsync(ack.DeviceId, DeviceMessages.Ack(own.Sequence, ack.Status, ack.CallId, ack.At), linked.Token);
                     }
 
                     break;
                 case ConfigWork config:
-                    foreach (var row in ReadConfigs(config.DeviceId, after: 0))
+                    if (await devices.GetConfigAsync(config.DeviceId, linked.Token) is { } row)
                     {
                         await PublishConfigAsync(row, linked.Token);
                     }
@@ -172,10 +169,10 @@ public sealed partial class DeviceOutboxService(
         Exception? first = null;
         while (true)
         {
-            List<ConfigRow> page;
+            IReadOnlyList<DeviceConfig> page;
             try
             {
-                page = ReadConfigs(null, after);
+                page = await devices.ListActiveConfigsAsync(after, RepublishPage, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -237,7 +234,7 @@ public sealed partial class DeviceOutboxService(
         }
     }
 
-    private async Task PublishConfigAsync(ConfigRow row, CancellationToken cancellationToken)
+    private async Task PublishConfigAsync(DeviceConfig row, CancellationToken cancellationToken)
     {
         if (!DeviceMessages.IsMqttDeviceId(row.DeviceId))
         {
@@ -253,7 +250,7 @@ public sealed partial class DeviceOutboxService(
             return;
         }
 
-        await notifier.PublishConfigAsync(row.DeviceId, DeviceMessages.Config(row.HeartbeatSeconds, row.TestModeUntil, now), cancellationToken);
+        await notifier.PublishConfigAsync(row.DeviceId, DeviceMessages.Config(row.CheckinIntervalSeconds, row.TestModeUntil, now), cancellationToken);
         ScheduleTestModeEnd(row.DeviceId, row.TestModeUntil, now);
     }
 
@@ -272,40 +269,6 @@ public sealed partial class DeviceOutboxService(
                 _testModeEnds[deviceId] = time.CreateTimer(_ => DeviceChanged(deviceId), null, end - now + TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
             }
         }
-    }
-
-    /// <summary>
-    /// Whether the call was raised by the device's own signal (not the gateway's, such as a missed check-in) and the
-    /// device is an active MQTT device; and the device's own counter of that event.
-    /// </summary>
-    private (bool IsMqttDevice, long? Sequence) AckSequence(AckWork ack)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, """
-            SELECT s.sequence FROM signals s JOIN devices d ON d.device_id = s.device_ref
-            WHERE s.id = $signal AND s.device_ref = $ref AND s.source <> $internal AND d.receiver_id IS NULL AND d.status = 'active'
-            """, ("$ref", ack.DeviceId), ("$signal", ack.SignalId), ("$internal", (int)SignalSource.Internal));
-        using var r = command.ExecuteReader();
-        return r.Read() ? (true, r.Long(0)) : (false, null);
-    }
-
-    /// <summary>MQTT devices (not receiver accounts): one by id whatever its status, or a page of the active ones after row <paramref name="after"/>.</summary>
-    private List<ConfigRow> ReadConfigs(string? deviceId, long after)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection, """
-            SELECT id, device_id, status, checkin_interval_seconds, test_mode_until FROM devices
-            WHERE receiver_id IS NULL AND (($id IS NULL AND status = 'active' AND id > $after) OR device_id = $id)
-            ORDER BY id LIMIT $limit
-            """, ("$id", deviceId), ("$after", after), ("$limit", RepublishPage));
-        using var r = command.ExecuteReader();
-        var rows = new List<ConfigRow>();
-        while (r.Read())
-        {
-            rows.Add(new ConfigRow(r.GetInt64(0), r.GetString(1), r.GetString(2) == "active", (int?)r.Long(3), r.Time(4)));
-        }
-
-        return rows;
     }
 
     [LoggerMessage(EventId = 7301, Level = LogLevel.Warning, Message = "Device message queue full ({Capacity}): message to {DeviceId} dropped")]

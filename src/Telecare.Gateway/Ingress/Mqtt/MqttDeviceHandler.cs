@@ -1,31 +1,31 @@
-using Telecare.Gateway.Admin;
+using Telecare.Core.Registry;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.Security;
-using Telecare.Gateway.Store;
 using Telecare.Protocols.Mqtt;
 
 namespace Telecare.Gateway.Ingress.Mqtt;
 
 /// <summary>
-/// The gateway's side of the embedded broker (DESIGN.md "MQTT device contract"): devices sign in with their id and
-/// secret, may only use topics under <c>telecare/v1/{their id}/</c> (reading, not writing, the gateway's ack and config), and a PUBLISH is acknowledged only after the
-/// signal sink's durable receipt (<see cref="MqttSignalIntake"/>).
+/// The gateway's side of the embedded broker: devices sign in with their id and secret (checked against its hash,
+/// never logged), may only use topics under <c>telecare/v1/{their id}/</c> (reading, not writing, the gateway's ack
+/// and config), and a PUBLISH is acknowledged only after the signal sink's durable receipt (<see cref="MqttSignalIntake"/>).
 /// </summary>
 public sealed partial class MqttDeviceHandler(
     MqttSignalIntake intake,
-    SqliteConnectionFactory store,
+    IDeviceLinkStore devices,
     ILogger<MqttDeviceHandler> logger) : IMqttBrokerHandler
 {
-    public ValueTask<MqttConnectResult> AuthenticateAsync(MqttConnectRequest request, CancellationToken cancellationToken)
+    public async ValueTask<MqttConnectResult> AuthenticateAsync(MqttConnectRequest request, CancellationToken cancellationToken)
     {
         var deviceId = request.Username;
-        if (string.IsNullOrEmpty(deviceId) || request.Password is not { } password || !Verify(deviceId, password.Span))
+        var hash = string.IsNullOrEmpty(deviceId) || request.Password is null ? null : await devices.FindSecretHashAsync(deviceId, cancellationToken);
+        if (hash is null || !Secrets.Verify(request.Password!.Value.Span, hash))
         {
             LogRefused(logger, LogText.Safe(deviceId), request.RemoteEndPoint?.ToString());
-            return ValueTask.FromResult(MqttConnectResult.Refuse(MqttReasonCode.BadUserNameOrPassword));
+            return MqttConnectResult.Refuse(MqttReasonCode.BadUserNameOrPassword);
         }
 
-        return ValueTask.FromResult(MqttConnectResult.Accept(deviceId));
+        return MqttConnectResult.Accept(deviceId);
     }
 
     /// <summary>Under its own prefix, except the gateway's ack and config: a device must not overwrite its retained config.</summary>
@@ -49,14 +49,6 @@ public sealed partial class MqttDeviceHandler(
     public void OnClientConnected(MqttBrokerClient client) => LogConnected(logger, client.ClientId, client.ProtocolVersion);
 
     private static string Prefix(MqttBrokerClient client) => MqttDeviceTopics.Prefix((string)client.State!);
-
-    private bool Verify(string deviceId, ReadOnlySpan<byte> password)
-    {
-        using var connection = store.OpenReader();
-        using var command = Db.Query(connection,
-            "SELECT secret_hash FROM devices WHERE device_id = $id AND status = 'active' AND secret_hash IS NOT NULL", ("$id", deviceId));
-        return command.ExecuteScalar() is string hash && Secrets.Verify(password, hash);
-    }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "MQTT sign-in refused for '{DeviceId}' from {Address}")]
     private static partial void LogRefused(ILogger logger, string deviceId, string? address);

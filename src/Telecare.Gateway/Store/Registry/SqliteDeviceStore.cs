@@ -11,6 +11,11 @@ internal sealed class SqliteDeviceStore(StoreWriter writer, SqliteConnectionFact
 
     public ValueTask<Device?> GetAsync(long id, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(id).FirstOrDefault());
 
+    public ValueTask<IReadOnlyList<Device>> ListForCallAsync(long? residentId, string? deviceId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<Device>>(Select(
+            "WHERE (resident_id = $resident AND $resident IS NOT NULL) OR device_id = $device ORDER BY type, device_id",
+            ("$resident", residentId), ("$device", deviceId)));
+
     public async ValueTask<SaveResult<Device>> RegisterAsync(DeviceRegistration device, string actor, CancellationToken cancellationToken = default)
     {
         try
@@ -128,14 +133,16 @@ internal sealed class SqliteDeviceStore(StoreWriter writer, SqliteConnectionFact
     private SaveResult<Device> Answer(SaveOutcome outcome, long id) =>
         outcome == SaveOutcome.Saved ? SaveResult<Device>.Saved(Read(id).Single()) : SaveResult<Device>.Failed(outcome);
 
-    private List<Device> Read(long? id)
+    private List<Device> Read(long? id) => Select("WHERE $id IS NULL OR id = $id ORDER BY id LIMIT 5000", ("$id", id));
+
+    private List<Device> Select(string where, params (string Name, object? Value)[] parameters)
     {
         using var connection = store.OpenReader();
-        using var command = connection.Command("""
+        using var command = connection.Command($"""
             SELECT id, device_id, type, resident_id, receiver_id, account, sensor_zone, test_mode_until, checkin_interval_seconds,
                    last_checkin_at, battery, allocation_condition, allocation_reason, status, created_at, retired_at
-            FROM devices WHERE $id IS NULL OR id = $id ORDER BY id LIMIT 5000
-            """, ("$id", id));
+            FROM devices {where}
+            """, parameters);
         using var reader = command.ExecuteReader();
         var devices = new List<Device>();
         while (reader.Read())

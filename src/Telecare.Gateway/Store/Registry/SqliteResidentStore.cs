@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Telecare.Core.Audit;
 using Telecare.Core.Registry;
 using Telecare.Core.Timers;
-using Telecare.Gateway.Calls;
 using Telecare.Gateway.Store.Audit;
 
 namespace Telecare.Gateway.Store.Registry;
@@ -22,12 +21,7 @@ internal sealed class SqliteResidentStore(StoreWriter writer, SqliteConnectionFa
     }
 
     public async ValueTask<RevealedAccessDetails> RevealAccessDetailsAsync(long residentId, string actor, string? via = null, CancellationToken cancellationToken = default) =>
-        await RevealAccessDetailsAsync(writer, time, residentId, actor, via, cancellationToken);
-
-    /// <summary>The reveal for callers that hold only the writer (the dispatch hub, until it takes <see cref="IResidentStore"/>).</summary>
-    internal static Task<RevealedAccessDetails> RevealAccessDetailsAsync(
-        StoreWriter writer, TimeProvider time, long residentId, string actor, string? via, CancellationToken cancellationToken = default) =>
-        writer.ExecuteAsync(context =>
+        await writer.ExecuteAsync(context =>
         {
             using var command = context.Command("SELECT access_details_protected FROM residents WHERE id = $id", ("$id", residentId));
             using var reader = command.ExecuteReader();
@@ -182,8 +176,8 @@ internal sealed class SqliteResidentStore(StoreWriter writer, SqliteConnectionFa
         return rows;
     }
 
-    /// <summary>A resident's contacts by priority, on the caller's reader connection (the call panel reads them beside the resident).</summary>
-    internal static List<Contact> ReadContacts(SqliteConnection connection, long residentId)
+    /// <summary>A resident's contacts by priority, on the connection the resident was read on.</summary>
+    private static List<Contact> ReadContacts(SqliteConnection connection, long residentId)
     {
         using var command = connection.Command(
             "SELECT id, name, relationship, phone, is_keyholder, priority FROM contacts WHERE resident_id = $id ORDER BY priority, id", ("$id", residentId));

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Telecare.Core.Accounts;
 using Telecare.Core.Audit;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Security;
 using Telecare.Gateway.Store.Audit;
 
 namespace Telecare.Gateway.Store.Registry;
@@ -24,6 +24,19 @@ internal sealed class SqliteResponderStore(StoreWriter writer, SqliteConnectionF
             return SaveResult<Responder>.Failed(SaveOutcome.Duplicate);
         }
     }
+
+    public async ValueTask<bool> SetOnDutyAsync(long id, bool onDuty, string actor, CancellationToken cancellationToken = default) =>
+        await writer.ExecuteAsync(context =>
+        {
+            using var command = context.Command("UPDATE responders SET on_duty = $duty WHERE id = $id", ("$duty", onDuty ? 1 : 0), ("$id", id));
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            AuditTrail.Append(context, time.GetUtcNow(), actor, onDuty ? AuditActions.ResponderOnDuty : AuditActions.ResponderOffDuty, $"responder/{id}");
+            return true;
+        }, cancellationToken);
 
     private (SaveOutcome Outcome, long Id) Save(WriteContext context, long? id, ResponderDraft responder, string actor)
     {

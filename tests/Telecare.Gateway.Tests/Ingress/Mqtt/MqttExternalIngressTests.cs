@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Store;

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Telecare.Core.Accounts;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 using Telecare.Gateway.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Telecare.Core.Accounts;
 using Telecare.FirmwareSim.Receiver;
 using Telecare.FirmwareSim.Serial;
 using Telecare.Gateway.Security;

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Telecare.Core.Accounts;
 using Telecare.FirmwareSim.Receiver;
 using Telecare.FirmwareSim.Serial;
 using Telecare.Gateway.Store;
@@ -270,9 +271,9 @@ public sealed class SerialIngressTests
     public async Task A_contact_id_101_becomes_a_P1_call_on_the_console_and_a_602_periodic_test_only_checks_in()
     {
         await using var rig = await Rig.StartAsync(ReceiverDialect.SurGardMlr2, 9600, 8, SerialParity.None);
-        var installer = rig.Gateway.ClientAs(Telecare.Gateway.Security.Roles.Installer);
+        var installer = rig.Gateway.ClientAs(Roles.Installer);
         await installer.PostAsync("/api/v1/devices", new StringContent("""{"type":"receiver-account","receiverId":"rx7","account":"1234"}""", Encoding.UTF8, "application/json"));
-        await using var console = await rig.Gateway.HubAsync("/hubs/dispatch", Telecare.Gateway.Security.Roles.Handler);
+        await using var console = await rig.Gateway.HubAsync("/hubs/dispatch", Roles.Handler);
         await console.WaitForAsync("Snapshot");
 
         Assert.True(rig.Emulator.TryEnqueue(new ReceiverEmulatorEvent("1234", ContactIdQualifier.New, 602, 0, 0)));

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Telecare.Gateway.Store;
 
-namespace Telecare.Gateway.Hosting;
+namespace Telecare.Gateway.Api;
 
 /// <summary>A request whose write could not be committed gets 503: nothing was stored, the caller should retry.</summary>
 public sealed class StoreUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler

@@ -1,4 +1,4 @@
-namespace Telecare.Gateway.Security;
+namespace Telecare.Core.Accounts;
 
 /// <summary>The five roles. Users and API keys each carry one.</summary>
 public static class Roles

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>
 /// Reads a JSON body into <typeparamref name="T"/>, or answers 400 problem details naming the field: malformed JSON,

@@ -1,6 +1,7 @@
 using Telecare.Gateway.Security;
+using Telecare.Gateway.Store;
 
-namespace Telecare.Gateway.Store;
+namespace Telecare.Gateway.Admin;
 
 public static class StoreEndpoints
 {

@@ -3,10 +3,8 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Telecare.Core.Signals;
 using Telecare.Core.Timers;
-using Telecare.Gateway.Admin;
-using Telecare.Gateway.Store;
 
-namespace Telecare.Gateway.Calls;
+namespace Telecare.Gateway.Store;
 
 /// <summary>
 /// Expected-activity rules as stored on residents, and what the store knows of each resident's movement, so the
@@ -21,16 +19,13 @@ internal static class ExpectedActivityRecords
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>A resident's rules with when they were set: occurrences due before that are not raised.</summary>
-    public sealed record Watched(ResidentActivity Activity, DateTimeOffset RulesSetAt);
-
     public static List<ExpectedActivityDefinition> Parse(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<ExpectedActivityDefinition>>(json, Json) ?? [];
 
-    public static List<Watched> Load(SqliteConnection connection, DateTimeOffset now)
+    public static List<WatchedResident> Load(SqliteConnection connection, DateTimeOffset now)
     {
-        var watched = new List<Watched>();
-        using (var command = Db.Query(connection, """
+        var watched = new List<WatchedResident>();
+        using (var command = connection.Command("""
             SELECT r.id, z.name, r.expected_activity, r.expected_activity_set_at
             FROM residents r LEFT JOIN zones z ON z.id = r.zone_id
             WHERE r.expected_activity IS NOT NULL AND r.expected_activity <> '[]'
@@ -41,7 +36,7 @@ internal static class ExpectedActivityRecords
             {
                 var rules = Parse(reader.GetString(2)).Select(d => d.ToExpectedActivity()).ToList();
                 var id = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
-                watched.Add(new Watched(new ResidentActivity(id, reader.Str(1), rules, null, null), reader.Time(3) ?? DateTimeOffset.MinValue));
+                watched.Add(new WatchedResident(new ResidentActivity(id, reader.GetStringOrNull(1), rules, null, null), reader.GetTimeOrNull(3) ?? DateTimeOffset.MinValue));
             }
         }
 
@@ -80,7 +75,7 @@ internal static class ExpectedActivityRecords
 
     private static DateTimeOffset? LastMovement(SqliteConnection connection, long residentId, long since)
     {
-        using var command = Db.Query(connection, $"""
+        using var command = connection.Command($"""
             SELECT MAX(s.received_at) FROM devices d JOIN signals s ON s.device_ref = d.device_id
             WHERE d.resident_id = $resident AND s.received_at >= $since AND s.rejection_reason IS NULL
               AND (s.event_type IN ({MovementList}) OR (s.event_type = '{EventTypes.Inactivity}' AND s.restore = 1))
@@ -91,7 +86,7 @@ internal static class ExpectedActivityRecords
     /// <summary>When the resident got out of bed, if the latest bed signal says they are still out.</summary>
     private static DateTimeOffset? OutOfBedSince(SqliteConnection connection, long residentId, long since)
     {
-        using var command = Db.Query(connection, $"""
+        using var command = connection.Command($"""
             SELECT s.restore, s.received_at FROM devices d JOIN signals s ON s.device_ref = d.device_id
             WHERE d.resident_id = $resident AND s.received_at >= $since AND s.rejection_reason IS NULL
               AND s.event_type = '{EventTypes.BedAbsent}'
@@ -103,7 +98,7 @@ internal static class ExpectedActivityRecords
 
     private static Dictionary<string, DateTimeOffset> LastRaised(SqliteConnection connection, long residentId)
     {
-        using var command = Db.Query(connection, "SELECT name, occurrence FROM expected_activity_raised WHERE resident_id = $resident", ("$resident", residentId));
+        using var command = connection.Command("SELECT name, occurrence FROM expected_activity_raised WHERE resident_id = $resident", ("$resident", residentId));
         using var reader = command.ExecuteReader();
         var raised = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         while (reader.Read())
