@@ -28,13 +28,6 @@ public static class CallsExtensions
         return builder;
     }
 
-    public static WebApplication MapCalls(this WebApplication app)
-    {
-        CallEndpoints.Map(app.MapGroup("/api/v1"));
-        ReportEndpoints.Map(app.MapGroup("/api/v1"));
-        return app;
-    }
-
     private sealed class TriageRulesValidator : IValidateOptions<TriageOptions>
     {
         public ValidateOptionsResult Validate(string? name, TriageOptions options)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Telecare.Core.Accounts;
 using Telecare.Core.Calls;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Admin;
+using Telecare.Gateway.Api;
 using Telecare.Gateway.Calls;
 using Telecare.Gateway.Health;
 using Telecare.Gateway.Security;

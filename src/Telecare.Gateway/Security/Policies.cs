@@ -6,6 +6,9 @@ namespace Telecare.Gateway.Security;
 /// </summary>
 public static class Policies
 {
+    /// <summary>The rate limiter of the sign-in endpoint, by client address.</summary>
+    public const string LoginRateLimit = "login";
+
     /// <summary>POST /api/v1/signals: systems posting alarms (API keys with admin or installer role).</summary>
     public const string IngestSignals = "ingest-signals";
 

@@ -69,7 +69,7 @@ public static class SecurityExtensions
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(AuthEndpoints.LoginRateLimit, http =>
+            limiter.AddPolicy(Policies.LoginRateLimit, http =>
             {
                 var security = http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions

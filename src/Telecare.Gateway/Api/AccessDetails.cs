@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Telecare.Core.Registry;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>
 /// A resident's key-safe code and access notes, revealed on request only. The read and its audit row are one unit in

@@ -1,8 +1,8 @@
+using Telecare.Gateway.Calls;
 using Telecare.Core.History;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Calls;
+namespace Telecare.Gateway.Api;
 
 /// <summary>Reads that are not live: calls and a call's timeline.</summary>
 public static class CallEndpoints

@@ -1,9 +1,8 @@
 using Telecare.Core.Registry;
 using Telecare.Core.Timers;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>
 /// A resident's expected-activity rules (activity monitoring, e.g. for a person with dementia): "no movement by 10:00",

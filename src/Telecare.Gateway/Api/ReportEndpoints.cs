@@ -1,3 +1,4 @@
+using Telecare.Gateway.Calls;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -5,10 +6,9 @@ using Microsoft.Extensions.Options;
 using Telecare.Core.Registry;
 using Telecare.Core.Reports;
 using Telecare.Core.Triage;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Calls;
+namespace Telecare.Gateway.Api;
 
 /// <summary>
 /// The KPI report for a period (default: today, UTC day) in JSON or CSV, for one zone or all, and the same figures

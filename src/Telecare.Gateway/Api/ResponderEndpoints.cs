@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>Night and mobile responders: their zone, whether on duty, where they are, and the login they use.</summary>
 public static class ResponderEndpoints

@@ -1,16 +1,14 @@
+using Telecare.Gateway.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Hosting;
 
-namespace Telecare.Gateway.Security;
+namespace Telecare.Gateway.Api;
 
 /// <summary>Password sign-in for the pages: a cookie, rate-limited per client address.</summary>
 public static partial class AuthEndpoints
 {
-    public const string LoginRateLimit = "login";
-
     public sealed class LoginRequest
     {
         [System.ComponentModel.DataAnnotations.Required]
@@ -25,7 +23,7 @@ public static partial class AuthEndpoints
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
-        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit);
+        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Policies.LoginRateLimit);
         group.MapPost("/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Accounts;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>Users (admin only). Password hashes never leave the store.</summary>
 public static class UserEndpoints

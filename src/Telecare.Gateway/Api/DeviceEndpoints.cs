@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Ingress.Mqtt;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>
 /// Devices: MQTT devices get a secret at registration, shown once and stored hashed; receiver accounts are identified

@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Accounts;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 /// <summary>API keys for systems and installers (admin only): the key is shown once at creation and stored hashed.</summary>
 public static class ApiKeyEndpoints

@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Telecare.Core.Registry;
-using Telecare.Gateway.Api;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Admin;
+namespace Telecare.Gateway.Api;
 
 public static class ZoneEndpoints
 {

@@ -1,9 +1,10 @@
+using Telecare.Gateway.Signals;
 using System.Buffers;
 using Microsoft.Extensions.Options;
 using Telecare.Core.Signals;
 using Telecare.Gateway.Security;
 
-namespace Telecare.Gateway.Signals;
+namespace Telecare.Gateway.Api;
 
 /// <summary>POST /api/v1/signals: the HTTP ingress. 202 only after the durable commit.</summary>
 public static partial class SignalIngestEndpoints
