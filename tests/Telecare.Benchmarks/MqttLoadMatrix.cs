@@ -173,6 +173,7 @@ internal static class MqttLoadMatrix
             Row("allocated per message at saturation, bytes", p => Sat(p)?.AllocatedPerMessage, "#,0");
             Text($"commit batch mean / p50 / p99 {atRate}", p => Batch(Paced(p)?.Batches));
             Text("commit batch mean / p50 / p99 at saturation", p => Batch(Sat(p)?.Batches));
+            Text("commit ms (run + fsync) mean / p50 / p99 at saturation", p => Batch(Sat(p)?.Commits));
             Row("load generator CPU at saturation, cores", p => Sat(p)?.GeneratorCores, "0.00");
 
             MqttLoadPhase? Paced(string target) => byTarget.TryGetValue(target, out var r) ? r.Paced : null;

@@ -10,6 +10,9 @@ internal sealed record MqttLoadPhase(DeviceLoadReport? Load, TimeSpan Elapsed, d
 
     public HistogramWindow? Batches => Metrics?.Histogram("telecare.store.commit.batch_size");
 
+    /// <summary>How long each batch took to run and commit (fsync included), ms.</summary>
+    public HistogramWindow? Commits => Metrics?.Histogram("telecare.store.commit.duration");
+
     public double? Duplicates => Metrics?.Counter("telecare.signals.duplicated");
 
     public override string ToString()
@@ -24,6 +27,11 @@ internal sealed record MqttLoadPhase(DeviceLoadReport? Load, TimeSpan Elapsed, d
         if (Batches is { } batches)
         {
             text += $"; commit batches: {batches}";
+        }
+
+        if (Commits is { Count: > 0 } commits)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"; commit ms mean {commits.Mean:0.00}, p50 {commits.P50:0.00}, p99 ≤ {commits.P99:0.00}");
         }
 
         if (Metrics?.Counter("telecare.signals.received") is { } received)

@@ -18,6 +18,7 @@ internal sealed class MqttTarget : IAsyncDisposable
     [
         $@"System.Runtime\{EventPipeMetrics.TotalAllocated}",
         @"Telecare.Store\telecare.store.commit.batch_size",
+        @"Telecare.Store\telecare.store.commit.duration",
         @"Telecare.Gateway\telecare.signals.received",
         @"Telecare.Gateway\telecare.signals.duplicated",
     ];

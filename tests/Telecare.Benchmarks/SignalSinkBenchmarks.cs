@@ -147,4 +147,8 @@ internal sealed class NoTriage : ISignalTriage
     public void TriageNew(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal)
     {
     }
+
+    public void Failed(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal, Exception error)
+    {
+    }
 }

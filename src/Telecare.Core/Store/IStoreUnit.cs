@@ -18,4 +18,7 @@ public interface IStoreUnit
     /// fails the batch) its rows and in-memory changes are undone, the rest of the unit stands and the error is returned.
     /// </summary>
     Exception? TrySavepoint(Action work);
+
+    /// <summary>True when <paramref name="error"/> is the store's own trouble (disk, file, locks), which fails the batch, not the unit's.</summary>
+    bool IsStoreFailure(Exception error);
 }

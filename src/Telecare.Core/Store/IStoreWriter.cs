@@ -8,4 +8,12 @@ namespace Telecare.Core.Store;
 public interface IStoreWriter
 {
     Task<T> ExecuteAsync<T>(Func<IStoreUnit, T> work, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync{T}"/> for a unit that leaves nothing half-done by itself — each of its writes is one
+    /// statement or sits in <see cref="IStoreUnit.TrySavepoint"/>, and it throws only the store's own errors — so it
+    /// needs no savepoint of its own: every page a savepoint's unit writes is first copied to SQLite's sub-journal, which
+    /// was a large part of a signal's cost. Such a unit that throws must have written nothing.
+    /// </summary>
+    Task<T> ExecuteSelfContainedAsync<T>(Func<IStoreUnit, T> work, CancellationToken cancellationToken = default);
 }

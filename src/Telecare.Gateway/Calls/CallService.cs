@@ -139,41 +139,14 @@ public sealed partial class CallService(
     /// </summary>
     private void Triage(IStoreUnit context, StoredSignal signal, bool storedAsTriaged)
     {
-        var device = directory.FindDevice(signal.DeviceRef);
-        // A device checks in by sending anything; the gateway's own signals about it (a missed check-in) do not count.
-        if (device is not null && signal.Source != SignalSource.Internal)
-        {
-            signals.CheckIn(context, device.Id, signal.ReceivedAt, signal.Battery);
-        }
-
         Exception? error;
-        CallPlan plan = default!;
         try
         {
-            plan = Plan(signal, device);
-            error = null;
+            error = TriageOrFail(context, signal, storedAsTriaged);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!context.IsStoreFailure(ex))
         {
             error = ex;
-        }
-
-        if (error is null && plan.Kind is CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket or CallPlanKind.UpdateCall)
-        {
-            // The call's rows in a savepoint of their own: if writing them fails, the signal stays stored.
-            error = context.TrySavepoint(() => WritePlan(context, signal, device, plan, storedAsTriaged));
-        }
-        else if (error is null)
-        {
-            if (!storedAsTriaged)
-            {
-                signals.MarkTriaged(context, signal.Id, callId: null);
-            }
-
-            if (plan.Kind == CallPlanKind.ConfirmTest)
-            {
-                context.OnCommitted(() => LogTestConfirmed(logger, signal.DeviceRef, signal.EventType, signal.Id));
-            }
         }
 
         if (error is not null)
@@ -183,10 +156,45 @@ public sealed partial class CallService(
                 signals.MarkUntriaged(context, signal.Id);
             }
 
-            LogTriageFailed(logger, error, signal.Id, signal.EventType, signal.DeviceRef);
-            context.OnCommitted(() => alerts.Raise(TriageFailedAlert, SystemAlerts.Critical,
-                $"Signal {signal.Id} ({signal.EventType} from {signal.DeviceRef}) could not be triaged; it is stored and will be triaged again at the next start. See the log."));
+            Failed(context, signal, error);
         }
+    }
+
+    public void Failed(IStoreUnit context, StoredSignal signal, Exception error)
+    {
+        LogTriageFailed(logger, error, signal.Id, signal.EventType, signal.DeviceRef);
+        context.OnCommitted(() => alerts.Raise(TriageFailedAlert, SystemAlerts.Critical,
+            $"Signal {signal.Id} ({signal.EventType} from {signal.DeviceRef}) could not be triaged; it is stored and will be triaged again at the next start. See the log."));
+    }
+
+    /// <summary>The error that left the signal untriaged, or null. Each write here is one statement or in a savepoint.</summary>
+    private Exception? TriageOrFail(IStoreUnit context, StoredSignal signal, bool storedAsTriaged)
+    {
+        var device = directory.FindDevice(signal.DeviceRef);
+        // A device checks in by sending anything; the gateway's own signals about it (a missed check-in) do not count.
+        if (device is not null && signal.Source != SignalSource.Internal)
+        {
+            signals.CheckIn(context, device.Id, signal.ReceivedAt, signal.Battery);
+        }
+
+        var plan = Plan(signal, device);
+        if (plan.Kind is CallPlanKind.RaiseCall or CallPlanKind.RaiseTicket or CallPlanKind.UpdateCall)
+        {
+            // The call's rows in a savepoint of their own: if writing them fails, the signal stays stored.
+            return context.TrySavepoint(() => WritePlan(context, signal, device, plan, storedAsTriaged));
+        }
+
+        if (!storedAsTriaged)
+        {
+            signals.MarkTriaged(context, signal.Id, callId: null);
+        }
+
+        if (plan.Kind == CallPlanKind.ConfirmTest)
+        {
+            context.OnCommitted(() => LogTestConfirmed(logger, signal.DeviceRef, signal.EventType, signal.Id));
+        }
+
+        return null;
     }
 
     /// <summary>Triage proper, from memory only: the rules' decision and what it means for the resident's open call.</summary>

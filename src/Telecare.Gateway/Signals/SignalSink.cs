@@ -27,7 +27,7 @@ public sealed class SignalSink(
         var started = Stopwatch.GetTimestamp();
         var receivedAt = time.GetUtcNow();
         var hash = SHA256.HashData(signal.RawFrame.Span);
-        var receipt = await writer.ExecuteAsync(context => Store(context, signal, hash, receivedAt), cancellationToken)
+        var receipt = await writer.ExecuteSelfContainedAsync(unit => Store(unit, signal, hash, receivedAt), cancellationToken)
             .ConfigureAwait(false);
         metrics.Observe(signal.Source, signal.IsRejected, receipt.Duplicate, Stopwatch.GetElapsedTime(started));
         return receipt;
@@ -42,11 +42,22 @@ public sealed class SignalSink(
             return earlier;
         }
 
+        // One statement: if it throws, nothing was written.
         var id = store.Insert(unit, signal, hash, at, triaged: !signal.IsRejected);
         if (!signal.IsRejected)
         {
-            triage.TriageNew(unit, new StoredSignal(id, signal.Source, signal.DeviceRef, signal.EventType, signal.Restore, at,
-                signal.DeviceTime, signal.Battery, signal.Zone, signal.DataJson));
+            var stored = new StoredSignal(id, signal.Source, signal.DeviceRef, signal.EventType, signal.Restore, at,
+                signal.DeviceTime, signal.Battery, signal.Zone, signal.DataJson);
+            try
+            {
+                triage.TriageNew(unit, stored);
+            }
+            catch (Exception ex) when (!unit.IsStoreFailure(ex))
+            {
+                // Triage handles its own failures; should one escape, the signal stays stored for the next start.
+                store.MarkUntriaged(unit, id);
+                triage.Failed(unit, stored, ex);
+            }
         }
 
         return new SignalReceipt(id, at, Duplicate: false);

@@ -227,6 +227,13 @@ public static class Migrations
         );
         CREATE INDEX signals_device_received ON signals(device_ref, received_at);
         """,
+
+        // 4: the raw-frame hash dedupes only signals without a sequence (serial lines, HTTP without seq). Indexing
+        // every signal's random hash cost a B-tree page written per MQTT alarm in every commit.
+        """
+        DROP INDEX signals_frame_hash;
+        CREATE INDEX signals_frame_hash ON signals(frame_hash, received_at) WHERE sequence IS NULL;
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

@@ -37,7 +37,7 @@ public sealed class SqliteConnectionFactory
     public SqliteConnection OpenWriter()
     {
         var connection = Open();
-        Exec(connection, "PRAGMA query_only=OFF; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;");
+        Exec(connection, "PRAGMA query_only=OFF; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;");
         return connection;
     }
 

@@ -41,7 +41,7 @@ public sealed class SqliteSignalStore(RegistryChangeTracker registry) : ISignalS
             ? context.Statement("SELECT id, received_at FROM signals WHERE source = ?1 AND device_ref = ?2 AND sequence = ?3").Bind(3, sequence)
             : context.Statement("""
                 SELECT id, received_at FROM signals
-                WHERE frame_hash = ?3 AND received_at >= ?4 AND source = ?1 AND device_ref = ?2
+                WHERE frame_hash = ?3 AND received_at >= ?4 AND sequence IS NULL AND source = ?1 AND device_ref = ?2
                 ORDER BY id LIMIT 1
                 """).Bind(3, frameHash).Bind(4, since.ToUnixTimeMilliseconds());
         return query.Bind(1, (long)signal.Source).Bind(2, signal.DeviceRef).TryReadFirst(out var id, out var receivedMs)

@@ -76,9 +76,14 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
     public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
 
     /// <summary>Runs <paramref name="work"/> in the next batch; completes after the batch is committed.</summary>
-    public async Task<T> ExecuteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
+    public Task<T> ExecuteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new WriteItem<T>(work, ownSavepoint: true), cancellationToken);
+
+    Task<T> IStoreWriter.ExecuteSelfContainedAsync<T>(Func<IStoreUnit, T> work, CancellationToken cancellationToken) =>
+        EnqueueAsync(new WriteItem<T>(work, ownSavepoint: false), cancellationToken);
+
+    private async Task<T> EnqueueAsync<T>(WriteItem<T> item, CancellationToken cancellationToken)
     {
-        var item = new WriteItem<T>(work);
         await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
         return await item.Completion.Task.ConfigureAwait(false);
     }
@@ -229,6 +234,12 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
             context.Transaction = transaction;
             foreach (var item in _batch)
             {
+                if (!item.OwnSavepoint)
+                {
+                    RunSelfContained(context, item);
+                    continue;
+                }
+
                 Exec(context, "SAVEPOINT unit");
                 var unit = context.BeginUnit();
                 try
@@ -292,6 +303,35 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// A unit without a savepoint of its own. By its contract a throw means it wrote nothing (its in-memory changes
+    /// are still undone), so the rest of the batch stands.
+    /// </summary>
+    private void RunSelfContained(WriteContext context, WriteItem item)
+    {
+        var unit = context.BeginUnit();
+        try
+        {
+            item.Run(context);
+        }
+        catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
+        {
+            context.RollBackUnit(unit);
+            foreach (var observer in _observers)
+            {
+                observer.UnitRolledBack();
+            }
+
+            item.MarkFailed(ex);
+            return;
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.UnitKept(context);
+        }
+    }
+
     private void SetHealth(Exception? error)
     {
         var was = _lastCommitError is null;
@@ -311,8 +351,10 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
 
     private static void Exec(WriteContext context, string sql) => context.Statement(sql).Execute();
 
-    private abstract class WriteItem
+    private abstract class WriteItem(bool ownSavepoint)
     {
+        public bool OwnSavepoint { get; } = ownSavepoint;
+
         public abstract void Run(WriteContext context);
 
         /// <summary>The unit threw: its savepoint was rolled back; report after the batch commits.</summary>
@@ -323,7 +365,7 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WriteItem<T>(Func<WriteContext, T> work) : WriteItem
+    private sealed class WriteItem<T>(Func<WriteContext, T> work, bool ownSavepoint) : WriteItem(ownSavepoint)
     {
         private T _result = default!;
         private Exception? _error;

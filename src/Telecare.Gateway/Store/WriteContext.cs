@@ -66,6 +66,8 @@ public sealed class WriteContext : IStoreUnit
         return null;
     }
 
+    public bool IsStoreFailure(Exception error) => error is StoreUnavailableException || StoreFailure.IsInfrastructure(error);
+
     internal Scope BeginUnit() => Begin();
 
     /// <summary>The unit was rolled back to its savepoint: undo what it changed in memory and forget what it would have done.</summary>

@@ -117,5 +117,7 @@ public sealed class SignalSinkTests : IAsyncLifetime
         public List<StoredSignal> Signals { get; } = [];
 
         public void TriageNew(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal) => Signals.Add(signal);
+
+        public void Failed(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal, Exception error) => throw error;
     }
 }
