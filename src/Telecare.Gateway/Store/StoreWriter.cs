@@ -138,7 +138,7 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
                     // A failed commit may leave the connection unusable (disk full, file made read-only): start afresh.
                     statements!.Dispose();
                     connection.Dispose();
-                    connection = null;
+                    (connection, statements) = (null, null);
                 }
             }
         }

@@ -111,13 +111,38 @@ public sealed class SignalSinkTests : IAsyncLifetime
         Assert.Equal(EventTypes.PendantPress, stored.EventType);
     }
 
+    [Fact]
+    public async Task A_triage_that_throws_leaves_the_signal_stored_untriaged_and_acknowledged()
+    {
+        _triage.Throw = new InvalidOperationException("a rule broke");
+
+        var receipt = await _sink.SubmitAsync(Mqtt("pendant-1", 3));
+
+        Assert.False(receipt.Duplicate);
+        Assert.Equal(1, _store.Scalar($"SELECT COUNT(*) FROM signals WHERE id = {receipt.SignalId} AND triaged = 0"));
+        var failed = Assert.Single(_triage.Failures);
+        Assert.Equal(receipt.SignalId, failed.Signal.Id);
+        Assert.Same(_triage.Throw, failed.Error);
+    }
+
     /// <summary>What the sink hands to triage, inside its own writer unit.</summary>
     private sealed class RecordingTriage : ISignalTriage
     {
         public List<StoredSignal> Signals { get; } = [];
 
-        public void TriageNew(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal) => Signals.Add(signal);
+        public List<(StoredSignal Signal, Exception Error)> Failures { get; } = [];
 
-        public void Failed(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal, Exception error) => throw error;
+        public Exception? Throw { get; set; }
+
+        public void TriageNew(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal)
+        {
+            Signals.Add(signal);
+            if (Throw is not null)
+            {
+                throw Throw;
+            }
+        }
+
+        public void Failed(Telecare.Core.Store.IStoreUnit unit, StoredSignal signal, Exception error) => Failures.Add((signal, error));
     }
 }
