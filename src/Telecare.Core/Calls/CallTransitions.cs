@@ -35,7 +35,9 @@ public static class CallTransitions
             return CallTransitionResult.Fail(CallError.InvalidTransition, $"Call {call.Id} is {call.State}: {command.Action} is not allowed from there.");
         }
 
-        var next = call with { State = to };
+        // Changed fields are gathered on `next` and the state, entry and version set in one last copy: an attach or a
+        // note, the commonest transitions, copy the call once.
+        var next = call;
         string? detail = command.Note;
         var actor = command.Actor;
         var at = command.At;
@@ -192,7 +194,7 @@ public static class CallTransitions
         }
 
         var entry = new CallTimelineEntry(call.Timeline.Count, at, actor, command.Action, call.State, to, detail);
-        next = next with { Timeline = call.Timeline.Add(entry), Version = call.Version + 1 };
+        next = next with { State = to, Timeline = call.Timeline.Add(entry), Version = call.Version + 1 };
         return CallTransitionResult.Ok(next, entry);
     }
 

@@ -10,6 +10,12 @@ namespace Telecare.Gateway.Ingress.Mqtt;
 /// </summary>
 public static class DeviceMessages
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_ackBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_ackJson;
+
     public const string Received = "received";
 
     public const string Answered = "answered";
@@ -34,29 +40,30 @@ public static class DeviceMessages
     /// </summary>
     public static byte[] Ack(long? sequence, string status, long? callId, DateTimeOffset at)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        // One writer per thread, reset for each ack: every stored alarm sends one, and only the payload must be new.
+        var buffer = t_ackBuffer ??= new ArrayBufferWriter<byte>(128);
+        buffer.ResetWrittenCount();
+        var json = t_ackJson ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        if (sequence is { } seq)
         {
-            json.WriteStartObject();
-            if (sequence is { } seq)
-            {
-                json.WriteNumber("seq", seq);
-            }
-            else
-            {
-                json.WriteNull("seq");
-            }
-
-            json.WriteString("status", status);
-            if (callId is { } id)
-            {
-                json.WriteNumber("callId", id);
-            }
-
-            json.WriteString("at", at.UtcDateTime);
-            json.WriteEndObject();
+            json.WriteNumber("seq", seq);
+        }
+        else
+        {
+            json.WriteNull("seq");
         }
 
+        json.WriteString("status", status);
+        if (callId is { } id)
+        {
+            json.WriteNumber("callId", id);
+        }
+
+        json.WriteString("at", at.UtcDateTime);
+        json.WriteEndObject();
+        json.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 
