@@ -134,20 +134,35 @@ public sealed class UnfinishedCalls
 
     private void RememberLocked(Call call)
     {
-        if (_calls.Remove(call.Id, out var previous))
+        var open = call.State is not (CallState.Closed or CallState.Cancelled);
+        _calls.TryGetValue(call.Id, out var previous);
+        // A call that keeps its resident and device keeps its index entries: no set is dropped and made again.
+        if (previous is not null && (!open || previous.ResidentId != call.ResidentId))
         {
             Unindex(_byResident, previous.ResidentId, call.Id);
+        }
+
+        if (previous is not null && (!open || previous.DeviceRef != call.DeviceRef))
+        {
             Unindex(_byDevice, previous.DeviceRef, call.Id);
         }
 
-        if (call.State is CallState.Closed or CallState.Cancelled)
+        if (!open)
         {
+            _calls.Remove(call.Id);
             return;
         }
 
         _calls[call.Id] = call;
-        Index(_byResident, call.ResidentId, call.Id);
-        Index(_byDevice, call.DeviceRef, call.Id);
+        if (previous is null || previous.ResidentId != call.ResidentId)
+        {
+            Index(_byResident, call.ResidentId, call.Id);
+        }
+
+        if (previous is null || previous.DeviceRef != call.DeviceRef)
+        {
+            Index(_byDevice, call.DeviceRef, call.Id);
+        }
     }
 
     private static void Index(Dictionary<string, HashSet<long>> index, string? key, long callId)

@@ -25,30 +25,46 @@ public sealed partial class MqttDeviceHandler(
             return MqttConnectResult.Refuse(MqttReasonCode.BadUserNameOrPassword);
         }
 
-        return MqttConnectResult.Accept(deviceId);
+        return MqttConnectResult.Accept(new DeviceSession(deviceId!, MqttDeviceTopics.Prefix(deviceId!)));
     }
 
     /// <summary>Under its own prefix, except the gateway's ack and config: a device must not overwrite its retained config.</summary>
     public bool CanPublish(MqttBrokerClient client, string topic)
     {
-        var prefix = Prefix(client);
-        return topic.StartsWith(prefix, StringComparison.Ordinal) && !MqttDeviceTopics.IsGatewayKind(topic[prefix.Length..]);
+        var prefix = Session(client).Prefix;
+        return topic.StartsWith(prefix, StringComparison.Ordinal) && !MqttDeviceTopics.IsGatewayKind(Kind(topic, prefix));
     }
 
-    public bool CanSubscribe(MqttBrokerClient client, string topicFilter) => topicFilter.StartsWith(Prefix(client), StringComparison.Ordinal);
+    public bool CanSubscribe(MqttBrokerClient client, string topicFilter) => topicFilter.StartsWith(Session(client).Prefix, StringComparison.Ordinal);
 
     /// <summary>Throws when the store cannot commit: the broker then closes without an ack and the device sends again.</summary>
     public ValueTask<MqttPublishOutcome> OnPublishAsync(MqttBrokerClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
     {
-        var deviceId = (string)client.State!;
-        var prefix = Prefix(client);
-        var kind = message.Topic.Length > prefix.Length ? message.Topic[prefix.Length..] : "";
-        return intake.AcceptAsync(deviceId, kind, message, cancellationToken);
+        var session = Session(client);
+        return intake.AcceptAsync(session.DeviceId, Kind(message.Topic, session.Prefix), message, cancellationToken);
     }
 
     public void OnClientConnected(MqttBrokerClient client) => LogConnected(logger, client.ClientId, client.ProtocolVersion);
 
-    private static string Prefix(MqttBrokerClient client) => MqttDeviceTopics.Prefix((string)client.State!);
+    private static DeviceSession Session(MqttBrokerClient client) => (DeviceSession)client.State!;
+
+    /// <summary>What follows the device's prefix; the contract's own kinds without a new string per message.</summary>
+    private static string Kind(string topic, string prefix)
+    {
+        var kind = topic.AsSpan(Math.Min(prefix.Length, topic.Length));
+        return kind switch
+        {
+            "event" => "event",
+            "heartbeat" => "heartbeat",
+            "status" => "status",
+            "ack" => "ack",
+            "config" => "config",
+            _ => kind.ToString(),
+        };
+    }
+
+    /// <summary>A signed-in device, with its topic prefix worked out once per connection rather than per message.</summary>
+    private sealed record DeviceSession(string DeviceId, string Prefix);
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "MQTT sign-in refused for '{DeviceId}' from {Address}")]
     private static partial void LogRefused(ILogger logger, string deviceId, string? address);
