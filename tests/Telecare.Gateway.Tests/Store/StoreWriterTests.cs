@@ -155,4 +155,40 @@ public sealed class StoreWriterTests
         {
         }
     }
+    [Fact]
+    public async Task In_memory_changes_follow_the_commit_and_are_undone_with_a_unit_or_a_savepoint_that_fails()
+    {
+        await using var store = new StoreFixture();
+        var seen = new List<string>();
+        var writer = (Telecare.Core.Store.IStoreWriter)store.Writer;
+
+        // A unit that throws has its in-memory change undone and its "after commit" forgotten; the batch goes on.
+        var failing = writer.ExecuteSelfContainedAsync<bool>(unit =>
+        {
+            seen.Add("staged a");
+            unit.OnRolledBack(() => seen.Add("undone a"));
+            unit.OnCommitted(() => seen.Add("committed a"));
+            throw new InvalidOperationException("the unit's own mistake");
+        });
+        // A savepoint that throws inside a unit undoes its rows and its own registrations, not the unit's.
+        var kept = writer.ExecuteAsync(unit =>
+        {
+            unit.OnCommitted(() => seen.Add("committed b"));
+            var error = unit.TrySavepoint(() =>
+            {
+                ((WriteContext)unit).Statement("INSERT INTO zones (name, created_at) VALUES ('inner', 0)").Execute();
+                unit.OnRolledBack(() => seen.Add("undone inner"));
+                unit.OnCommitted(() => seen.Add("committed inner"));
+                throw new InvalidOperationException("the savepoint's mistake");
+            });
+            ((WriteContext)unit).Statement("INSERT INTO zones (name, created_at) VALUES ('outer', 0)").Execute();
+            return error?.Message;
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal("the savepoint's mistake", await kept);
+        Assert.Equal(["staged a", "undone a", "undone inner", "committed b"], seen);
+        Assert.Equal(1, store.Scalar("SELECT COUNT(*) FROM zones WHERE name = 'outer'"));
+        Assert.Equal(0, store.Scalar("SELECT COUNT(*) FROM zones WHERE name = 'inner'"));
+    }
 }
