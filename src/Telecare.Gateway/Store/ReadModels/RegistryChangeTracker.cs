@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SQLitePCL;
 using Telecare.Core.ReadModels;
 
@@ -57,10 +58,23 @@ public sealed class RegistryChangeTracker(IRegistryReadModel model) : IWriterObs
             return;
         }
 
-        var name = table.utf8_to_string();
-        if (RegistryRows.IsRegistryTable(name))
+        if (RegistryTable(table) is { } name)
         {
             _changed.Add((name, rowId));
+        }
+    }
+
+    /// <summary>The registry table SQLite names, without a string per changed row (every signal changes a few).</summary>
+    private static unsafe string? RegistryTable(utf8z table)
+    {
+        fixed (byte* name = table)
+        {
+            var bytes = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(name);
+            return bytes.SequenceEqual("devices"u8) ? "devices"
+                : bytes.SequenceEqual("residents"u8) ? "residents"
+                : bytes.SequenceEqual("zones"u8) ? "zones"
+                : bytes.SequenceEqual("responders"u8) ? "responders"
+                : null;
         }
     }
 

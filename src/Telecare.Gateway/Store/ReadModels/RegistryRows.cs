@@ -28,8 +28,6 @@ internal static class RegistryRows
         _ => null,
     };
 
-    public static bool IsRegistryTable(string table) => table is "devices" or "residents" or "zones" or "responders";
-
     private static RegisteredDevice Device(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4) == "active",
         r.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)));
