@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telecare.Core.Accounts;
 using Telecare.Core.Assignments;
+using Telecare.Core.Calls;
 using Telecare.Core.History;
 using Telecare.Core.Registry;
 using Telecare.Core.Reports;
+using Telecare.Core.Signals;
 using Telecare.Core.Timers;
 using Telecare.Gateway.Store.Accounts;
 using Telecare.Gateway.Store.Assignments;
@@ -19,6 +21,8 @@ internal static class SqliteStoreExtensions
     /// <summary>The SQLite implementations of Core's store ports (they share the writer and the reader pool).</summary>
     public static IServiceCollection AddSqliteStores(this IServiceCollection services)
     {
+        services.TryAddSingleton<ICallStore, SqliteCallStore>();
+        services.TryAddSingleton<ISignalStore, SqliteSignalStore>();
         services.TryAddSingleton<IZoneStore, SqliteZoneStore>();
         services.TryAddSingleton<IResidentStore, SqliteResidentStore>();
         services.TryAddSingleton<IDeviceStore, SqliteDeviceStore>();

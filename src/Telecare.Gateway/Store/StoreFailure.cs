@@ -14,4 +14,7 @@ public static class StoreFailure
     /// </summary>
     public static bool IsInfrastructure(Exception error) =>
         error is SqliteException sqlite && Array.IndexOf(Infrastructure, sqlite.SqliteErrorCode & 0xFF) >= 0;
+
+    /// <summary>The store's trouble, found now (<see cref="IsInfrastructure"/>) or already reported as unavailable: it fails the batch, never just a unit.</summary>
+    public static bool IsStoreFailure(Exception error) => error is StoreUnavailableException || IsInfrastructure(error);
 }

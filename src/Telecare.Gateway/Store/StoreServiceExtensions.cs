@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Telecare.Core.Calls;
 using Telecare.Core.ReadModels;
-using Telecare.Core.Signals;
 using Telecare.Core.Store;
 using Telecare.Gateway.Hosting;
 using Telecare.Gateway.ReadModels;
@@ -38,8 +36,6 @@ public static class StoreServiceExtensions
         services.TryAddSingleton<IRegistryReadModel, RegistryReadModel>();
         services.TryAddSingleton<RegistryChangeTracker>();
         services.TryAddSingleton<IStoreWriter>(provider => provider.GetRequiredService<StoreWriter>());
-        services.TryAddSingleton<ICallStore, SqliteCallStore>();
-        services.TryAddSingleton<ISignalStore, SqliteSignalStore>();
         services.TryAddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<StoreWriter>();

@@ -234,37 +234,7 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
             context.Transaction = transaction;
             foreach (var item in _batch)
             {
-                if (!item.OwnSavepoint)
-                {
-                    RunSelfContained(context, item);
-                    continue;
-                }
-
-                Exec(context, "SAVEPOINT unit");
-                var unit = context.BeginUnit();
-                try
-                {
-                    item.Run(context);
-                    foreach (var observer in _observers)
-                    {
-                        observer.UnitKept(context);
-                    }
-
-                    Exec(context, "RELEASE unit");
-                }
-                catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
-                {
-                    // The unit's own mistake. A disk or lock error goes on to fail the batch: it is the store's.
-                    Exec(context, "ROLLBACK TO unit");
-                    Exec(context, "RELEASE unit");
-                    context.RollBackUnit(unit);
-                    foreach (var observer in _observers)
-                    {
-                        observer.UnitRolledBack();
-                    }
-
-                    item.MarkFailed(ex);
-                }
+                RunUnit(context, item);
             }
 
             transaction.Commit();
@@ -304,18 +274,39 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
     }
 
     /// <summary>
-    /// A unit without a savepoint of its own. By its contract a throw means it wrote nothing (its in-memory changes
-    /// are still undone), so the rest of the batch stands.
+    /// One unit, in a savepoint of its own unless it is self-contained (by its contract, a self-contained unit that
+    /// throws wrote nothing). A unit that throws is undone alone, rows and in-memory changes; a disk or lock error
+    /// goes on to fail the batch: it is the store's, not the unit's.
     /// </summary>
-    private void RunSelfContained(WriteContext context, WriteItem item)
+    private void RunUnit(WriteContext context, WriteItem item)
     {
+        if (item.OwnSavepoint)
+        {
+            Exec(context, "SAVEPOINT unit");
+        }
+
         var unit = context.BeginUnit();
         try
         {
             item.Run(context);
+            foreach (var observer in _observers)
+            {
+                observer.UnitKept(context);
+            }
+
+            if (item.OwnSavepoint)
+            {
+                Exec(context, "RELEASE unit");
+            }
         }
-        catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
+        catch (Exception ex) when (!StoreFailure.IsStoreFailure(ex))
         {
+            if (item.OwnSavepoint)
+            {
+                Exec(context, "ROLLBACK TO unit");
+                Exec(context, "RELEASE unit");
+            }
+
             context.RollBackUnit(unit);
             foreach (var observer in _observers)
             {
@@ -323,12 +314,6 @@ public sealed class StoreWriter : IStoreWriter, IAsyncDisposable
             }
 
             item.MarkFailed(ex);
-            return;
-        }
-
-        foreach (var observer in _observers)
-        {
-            observer.UnitKept(context);
         }
     }
 

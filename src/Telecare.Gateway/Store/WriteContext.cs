@@ -54,7 +54,7 @@ public sealed class WriteContext : IStoreUnit
         {
             work();
         }
-        catch (Exception ex) when (ex is not StoreUnavailableException && !StoreFailure.IsInfrastructure(ex))
+        catch (Exception ex) when (!StoreFailure.IsStoreFailure(ex))
         {
             Execute("ROLLBACK TO inner");
             Execute("RELEASE inner");
@@ -66,7 +66,7 @@ public sealed class WriteContext : IStoreUnit
         return null;
     }
 
-    public bool IsStoreFailure(Exception error) => error is StoreUnavailableException || StoreFailure.IsInfrastructure(error);
+    public bool IsStoreFailure(Exception error) => StoreFailure.IsStoreFailure(error);
 
     internal Scope BeginUnit() => Begin();
 
