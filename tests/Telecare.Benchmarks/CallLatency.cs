@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
-using Microsoft.Data.Sqlite;
-using Telecare.Gateway.Store;
 using Telecare.Gateway.Tests.Support;
 
 namespace Telecare.Benchmarks;
@@ -29,7 +27,8 @@ internal static class CallLatency
         var data = Directory.CreateTempSubdirectory("telecare-call-latency-");
         try
         {
-            SeedPendants(Path.Combine(data.FullName, "telecare.db"), total);
+            // One registered pendant per signal (signals come over HTTP: the shared secret is not used).
+            GatewaySeed.Devices(Path.Combine(data.FullName, "telecare.db"), MqttTarget.Secret, Enumerable.Range(0, total).Select(i => ($"bench-{i}", "pendant")));
             await using var gateway = new GatewayProcess(data.FullName, new Dictionary<string, string>
             {
                 ["Security__Bootstrap__AdminPassword"] = "benchmark-admin-password",
@@ -112,27 +111,6 @@ internal static class CallLatency
             $"({total - warmUp} signals over HTTP after {warmUp} to warm up, each from its own pendant; offered in {offeredFor.TotalSeconds:0.0} s):");
         Console.WriteLine($"  CallRaised  {Summary(callLatencies)}   received {raised}/{total}");
         Console.WriteLine($"  HTTP 202    {Summary(ackLatencies)}   failed {failures.Count}{(failures.IsEmpty ? "" : " (" + failures.First() + ")")}");
-    }
-
-    /// <summary>One registered pendant per signal, written straight into a freshly migrated store before the gateway starts.</summary>
-    private static void SeedPendants(string databasePath, int count)
-    {
-        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        connection.Open();
-        Migrations.Apply(connection);
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO devices (device_id, type, created_at) VALUES ($id, 'pendant', $now)";
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        insert.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        for (var i = 0; i < count; i++)
-        {
-            id.Value = $"bench-{i}";
-            insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
     }
 
     private static double[] Latencies(long[] from, long[] to)
